@@ -1,0 +1,48 @@
+-- Ads as ingested, and the values extracted from them. Columns mirror records.AD_SCHEMA and
+-- records.EXTRACTION_SCHEMA; the Arrow schemas are the contract, this is their storage.
+CREATE TABLE ads (
+    ad_id        VARCHAR PRIMARY KEY,
+    source       VARCHAR NOT NULL,
+    post_id      VARCHAR,
+    url          VARCHAR,
+    posted_at    TIMESTAMPTZ,
+    title        VARCHAR,
+    body         VARCHAR NOT NULL,
+    raw_title    VARCHAR,
+    raw_body     VARCHAR,
+    location     VARCHAR,
+    stated_age   SMALLINT,
+    images       STRUCT(ref VARCHAR, sha256 VARCHAR)[],
+    raw_html     VARCHAR,
+    extra        VARCHAR,
+    origin       VARCHAR,
+    ingested_at  TIMESTAMPTZ,
+    content_hash VARCHAR
+);
+
+CREATE TABLE extractions (
+    ad_id   VARCHAR NOT NULL,
+    field   VARCHAR NOT NULL,
+    value   VARCHAR NOT NULL,
+    text    VARCHAR,
+    start   INTEGER,
+    "end"   INTEGER,
+    detail  VARCHAR
+);
+
+-- Which ads the extract stage has processed, and with which extractor version: lets
+-- `safelight extract` run incrementally and `--all` redo everything.
+CREATE TABLE extracted_ads (
+    ad_id        VARCHAR PRIMARY KEY,
+    version      VARCHAR NOT NULL,
+    extracted_at TIMESTAMPTZ NOT NULL
+);
+
+-- Resumable ingest: progress per input file (identified by path + size + mtime + head hash).
+CREATE TABLE ingest_files (
+    fingerprint  VARCHAR PRIMARY KEY,
+    path         VARCHAR NOT NULL,
+    records_done BIGINT NOT NULL,
+    finished     BOOLEAN NOT NULL,
+    updated_at   TIMESTAMPTZ NOT NULL
+);
