@@ -1,8 +1,8 @@
 """Exceptions Safelight raises on purpose.
 
-    SafelightError            anything Safelight reports to a user
-    ├── UserError             a mistake in what the user asked (missing file, bad option): exit 2
-    └── StrictRejectError     --strict ingest met a rejected record: exit 1
+SafelightError            anything Safelight reports to a user
+├── UserError             a mistake in what the user asked (missing file, bad option): exit 2
+└── StrictRejectError     --strict ingest met a rejected record: exit 1
 """
 
 from __future__ import annotations

@@ -100,7 +100,9 @@ class Ad:
 
     @property
     def ad_id(self) -> str:
-        return make_ad_id(self.source, self.post_id, self.url, self.title, self.body, self.posted_at)
+        return make_ad_id(
+            self.source, self.post_id, self.url, self.title, self.body, self.posted_at
+        )
 
     @property
     def content_hash(self) -> str:
@@ -126,7 +128,9 @@ class Ad:
             "stated_age": self.stated_age,
             "images": [{"ref": i.ref, "sha256": i.sha256} for i in self.images],
             "raw_html": self.raw_html,
-            "extra": json.dumps(self.extra, ensure_ascii=False, default=str) if self.extra else None,
+            "extra": json.dumps(self.extra, ensure_ascii=False, default=str)
+            if self.extra
+            else None,
             "origin": self.origin,
             "ingested_at": self.ingested_at,
             "content_hash": self.content_hash,

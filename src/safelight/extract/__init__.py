@@ -56,8 +56,9 @@ def extract_text(text: str, stated_age: int | None = None) -> dict[str, list[Mat
             extractor.extract(text, found), key=lambda m: (m.start or 0, m.end or 0)
         )
     if stated_age is not None:
-        field_age = Match("age", int(stated_age), str(stated_age), None, None,
-                          {"source": "age field"})
+        field_age = Match(
+            "age", int(stated_age), str(stated_age), None, None, {"source": "age field"}
+        )
         found["age"] = [field_age, *found["age"]]
     return found
 
