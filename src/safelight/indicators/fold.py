@@ -1,0 +1,168 @@
+"""Fold ad text into a canonical form for phrase matching, keeping a map back to the original.
+
+Ads dodge keyword filters: ``Y0UNG``, ``yuuung``, ``n e w  i n  t o w n``, Cyrillic look-alikes
+(``уоung``), mathematical letters (``𝔂𝓸𝓾𝓷𝓰``). Folding undoes these in three steps, all at C
+speed except where a step actually changes something:
+
+1. ``str.translate`` with a 1:1 table: look-alike, accented, full-width and mathematical letters
+   to lower-case ASCII (offsets unchanged);
+2. leetspeak digits to letters when they touch a letter (``y0ung`` -> ``young``; ``24/7`` kept);
+3. deletions: letters stretched to three or more collapse to one (``freeesh`` -> ``fresh``,
+   ``daaaddy`` -> ``daddy``; ordinary doubles stay, so ``teen`` never becomes ``ten``), letters
+   spaced out one by one join up, and emoji variation selectors / skin tones drop.
+
+``Folded.span(start, end)`` maps a match in the folded text back to the original text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache
+
+__all__ = ["Folded", "fold", "fold_pattern"]
+
+LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+_LEET_RE = re.compile(r"(?<=[a-z])[013457@$]|[013457@$](?=[a-z])")
+
+# Letters that look Latin but are not (Cyrillic, Greek) -> the Latin letter they imitate.
+HOMOGLYPHS = {
+    "а": "a",
+    "в": "b",
+    "е": "e",
+    "ё": "e",
+    "к": "k",
+    "м": "m",
+    "н": "h",
+    "о": "o",
+    "р": "p",
+    "с": "c",
+    "т": "t",
+    "у": "y",
+    "х": "x",
+    "і": "i",
+    "ј": "j",
+    "ѕ": "s",
+    "ԁ": "d",
+    "ɡ": "g",
+    "α": "a",
+    "β": "b",
+    "ε": "e",
+    "ι": "i",
+    "κ": "k",
+    "ο": "o",
+    "ρ": "p",
+    "τ": "t",
+    "υ": "u",
+    "ν": "v",
+    "χ": "x",
+    "γ": "y",
+    "ѵ": "v",
+    "ԝ": "w",
+    "ո": "n",
+    "ɩ": "i",
+    "ᴄ": "c",
+    "ᴏ": "o",
+}
+
+# Repeated letters collapse; single letters spaced out join ("n e w" -> "new").
+_REPEAT_RE = re.compile(r"([a-z])\1{2,}")
+_SPACED_RE = re.compile(r"(?<![a-z0-9])[a-z](?:[ .*_\-~]{1,2}[a-z]){2,}(?![a-z0-9])")
+_SPACED_SEP_RE = re.compile(r"[ .*_\-~]")
+_DROP_RE = re.compile("[\ufe0f\ufe0e\u200b\u200c\u2060\u00ad\U0001f3fb-\U0001f3ff]")
+
+
+@cache
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    ranges = [
+        (0x41, 0x5A),
+        (0xC0, 0x24F),
+        (0x370, 0x3FF),
+        (0x400, 0x4FF),
+        (0x1D00, 0x1D7F),
+        (0x24B6, 0x24E9),
+        (0xFF21, 0xFF5A),
+        (0x1D400, 0x1D7FF),
+        (0x1F130, 0x1F189),
+    ]
+    for lo, hi in ranges:
+        for cp in range(lo, hi + 1):
+            ch = chr(cp)
+            base = _ascii_letter(ch)
+            if base and base != ch:
+                table[cp] = base
+    for ch, latin in HOMOGLYPHS.items():
+        table[ord(ch)] = latin
+        table[ord(ch.upper())] = latin if ch.upper() != ch else latin
+    return table
+
+
+def _ascii_letter(ch: str) -> str | None:
+    if ch in HOMOGLYPHS:
+        return HOMOGLYPHS[ch]
+    for form in (unicodedata.normalize("NFKD", ch), unicodedata.normalize("NFKC", ch)):
+        first = form[:1].lower()
+        if first.isascii() and first.isalpha():
+            return first
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """Folded text plus the sorted original positions of the characters deleted by folding."""
+
+    original: str
+    digits: str  # step 1 only: lower-case, digits intact (for patterns with digits)
+    text: str  # steps 1-3: what letter patterns match against
+    deleted: tuple[int, ...]
+
+    def to_original(self, pos: int) -> int:
+        """Original offset of folded position ``pos`` (a character index in ``text``)."""
+        # The k-th kept character sits at k + (number of deleted positions before it).
+        lo, hi = pos, pos + len(self.deleted)
+        while lo < hi:  # smallest p with p - deleted_before(p) >= pos and p kept
+            mid = (lo + hi) // 2
+            if mid - bisect_right(self.deleted, mid) < pos:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        if not self.deleted:
+            return start, end
+        return self.to_original(start), self.to_original(end - 1) + 1
+
+
+def fold(text: str) -> Folded:
+    step1 = text.translate(_fold_table()).lower()
+    if len(step1) != len(text):  # a rare char whose lower() is longer: keep offsets exact
+        step1 = "".join(
+            c.lower() if len(c.lower()) == 1 else c for c in text.translate(_fold_table())
+        )
+    step2 = _LEET_RE.sub(lambda m: LEET[m.group()], step1)
+    deleted: list[int] = []
+    for m in _DROP_RE.finditer(step2):
+        deleted.append(m.start())
+    for m in _SPACED_RE.finditer(step2):
+        deleted.extend(m.start() + i.start() for i in _SPACED_SEP_RE.finditer(m.group()))
+    for m in _REPEAT_RE.finditer(step2):
+        deleted.extend(range(m.start() + 1, m.end()))
+    if not deleted:
+        return Folded(text, step1, step2, ())
+    drop = sorted(set(deleted))
+    pieces, prev = [], 0
+    for pos in drop:
+        pieces.append(step2[prev:pos])
+        prev = pos + 1
+    pieces.append(step2[prev:])
+    return Folded(text, step1, "".join(pieces), tuple(drop))
+
+
+def fold_pattern(pattern: str) -> str:
+    """Fold a catalogue phrase as ad text is folded (without the spaced-letter join)."""
+    step = _LEET_RE.sub(lambda m: LEET[m.group()], pattern.translate(_fold_table()).lower())
+    return _REPEAT_RE.sub(r"\1", _DROP_RE.sub("", step))
