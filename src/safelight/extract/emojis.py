@@ -1,0 +1,102 @@
+"""Every emoji in an ad, one match each, with its CLDR short name.
+
+The value is the emoji with skin-tone modifiers and variation selectors removed, so
+"👍🏿" and "👍" are the same value and "❤️" equals "❤"; ZWJ sequences ("👩‍❤️‍👨") stay one
+emoji. Keycap sequences ("9️⃣", "#️⃣", "🔟") are phone digits, never emojis. The ©, ® and ™
+signs are not counted.
+
+Speed: an ASCII text is skipped at once; otherwise a character-class scan finds candidate
+positions and a longest-match lookup in the ``emoji`` package's table takes the sequence
+(``emoji.emoji_list`` is about 200 µs on a 500-character ad; this is a few µs).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import cache
+
+from safelight.extract.base import Match
+
+__all__ = ["EXTRACTOR", "EmojiExtractor", "normalise_emoji"]
+
+_SKIN_TONES = "\U0001f3fb\U0001f3fc\U0001f3fd\U0001f3fe\U0001f3ff"
+_VARIATION = "\ufe0e\ufe0f"
+_STRIP = str.maketrans("", "", _SKIN_TONES + _VARIATION)
+_KEYCAP = "\u20e3"
+# Signs the emoji table lists that ads use as plain typography, and the "keycap: 10" digit.
+_NOT_EMOJI = frozenset("\u00a9\u00ae\u2122\U0001f51f")
+# Characters that can start an emoji (the table's first code points all fall in these ranges).
+_CANDIDATE = re.compile(
+    "[\u00a9\u00ae\u203c-\u3299\U0001f000-\U0001faff]"
+)
+
+
+def normalise_emoji(emoji_text: str) -> str:
+    """The emoji without skin-tone modifiers or variation selectors."""
+    return emoji_text.translate(_STRIP) or emoji_text
+
+
+@cache
+def _table() -> tuple[frozenset[str], dict[str, str], int]:
+    """(every emoji sequence, name by normalised value, longest sequence length)."""
+    import emoji
+
+    sequences = frozenset(emoji.EMOJI_DATA)
+    names: dict[str, str] = {}
+    # Fully-qualified forms first (status 2), so their names win.
+    for seq, data in sorted(emoji.EMOJI_DATA.items(), key=lambda kv: -kv[1].get("status", 0)):
+        if any(t in seq for t in _SKIN_TONES):
+            continue
+        name = data.get("en", "").strip(":").replace("_", " ")
+        names.setdefault(normalise_emoji(seq), name)
+    return sequences, names, max(len(s) for s in sequences)
+
+
+class EmojiExtractor:
+    field = "emoji"
+
+    def extract(self, text: str, found: Mapping[str, list[Match]]) -> list[Match]:
+        if text.isascii():
+            return []
+        sequences, names, longest = _table()
+        out: list[Match] = []
+        pos = 0
+        n = len(text)
+        while (c := _CANDIDATE.search(text, pos)) is not None:
+            start = c.start()
+            end = _longest(text, start, min(n, start + longest), sequences)
+            if end is None:
+                pos = start + 1
+                continue
+            # Absorb trailing modifiers the table does not list for this base.
+            while end < n and (text[end] in _SKIN_TONES or text[end] in _VARIATION):
+                end += 1
+            pos = end
+            seq = text[start:end]
+            if _KEYCAP in seq or normalise_emoji(seq) in _NOT_EMOJI:
+                continue
+            value = normalise_emoji(seq)
+            name = names.get(value) or _name_of(seq)
+            out.append(Match("emoji", value, seq, start, end, {"name": name}))
+        return out
+
+
+def _longest(text: str, start: int, stop: int, sequences: frozenset[str]) -> int | None:
+    for end in range(stop, start, -1):
+        if text[start:end] in sequences:
+            return end
+    return None
+
+
+def _name_of(seq: str) -> str:
+    import emoji
+
+    data = emoji.EMOJI_DATA.get(seq, {})
+    name = data.get("en", "").strip(":").replace("_", " ")
+    for tone in ("light", "medium-light", "medium", "medium-dark", "dark"):
+        name = name.replace(f" {tone} skin tone", "")
+    return name.rstrip(",")
+
+
+EXTRACTOR = EmojiExtractor()
