@@ -1,0 +1,113 @@
+"""Image references of an ad: where the picture is and, when it is a local file, its SHA-256.
+
+- A URL (``http(s)://``, ``ftp://``, ``//host/...``) is kept as written, ``sha256`` null.
+- ``file://`` URLs and paths are local files. A relative path is relative to the folder of the
+  input file it came from, and is stored as the normalised absolute path (so the ref still
+  works when the store is used from another folder). A local file that exists gets its
+  SHA-256; a missing one is kept with ``sha256`` null — a missing picture is not a reason to
+  lose the ad.
+- Inline ``data:`` URIs are dropped (they are page furniture, and would bloat the store).
+- Duplicates within one ad are dropped, first occurrence kept.
+
+A value may be a list (of strings, or of objects with ``ref``/``url``/``path``/``src`` and
+optionally ``sha256``) or a string of references separated by ``;`` (the CSV form).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from safelight.records import ImageRef
+
+__all__ = ["ImageResolver", "split_refs"]
+
+_URL_SCHEMES = ("http://", "https://", "ftp://", "//")
+_REF_KEYS = ("ref", "url", "path", "src", "href")
+
+
+def split_refs(value: Any) -> list[tuple[str, str | None]]:
+    """``(ref, given_sha256)`` pairs from an ``images`` value; ``TypeError`` when malformed."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [(part.strip(), None) for part in value.split(";") if part.strip()]
+    if not isinstance(value, Iterable) or isinstance(value, bytes | dict):
+        raise TypeError(f"expected a list of image references, got {type(value).__name__}")
+    refs: list[tuple[str, str | None]] = []
+    for item in value:
+        if item is None:
+            continue
+        if isinstance(item, str):
+            if item.strip():
+                refs.append((item.strip(), None))
+        elif isinstance(item, dict):
+            ref = next((item[k] for k in _REF_KEYS if isinstance(item.get(k), str)), None)
+            if ref is None:
+                raise TypeError("image object without ref/url/path/src")
+            sha = item.get("sha256")
+            refs.append((ref.strip(), sha if isinstance(sha, str) and sha else None))
+        else:
+            raise TypeError(f"expected an image reference, got {type(item).__name__}")
+    return refs
+
+
+class ImageResolver:
+    """Resolves references relative to one folder, hashing local files (cached by path)."""
+
+    def __init__(self, base_dir: str, *, hash_files: bool = True) -> None:
+        self.base_dir = base_dir
+        self.hash_files = hash_files
+        self._cache: dict[str, str | None] = {}
+        self._paths: dict[str, str] = {}
+
+    def resolve(self, refs: list[tuple[str, str | None]]) -> tuple[ImageRef, ...]:
+        out: list[ImageRef] = []
+        seen: set[str] = set()
+        for ref, given in refs:
+            if ref.startswith("data:"):
+                continue
+            if ref.lower().startswith(_URL_SCHEMES):
+                resolved, sha = ref, given
+            else:
+                resolved = self.local_path(ref)
+                sha = self.sha256(resolved) or given
+            if resolved in seen:
+                continue
+            seen.add(resolved)
+            out.append(ImageRef(resolved, sha))
+        return tuple(out)
+
+    def local_path(self, ref: str) -> str:
+        """``ref`` as a normalised absolute path (relative to ``base_dir``)."""
+        found = self._paths.get(ref)
+        if found is None:
+            if len(self._paths) > 100_000:
+                self._paths.clear()
+            found = self._paths[ref] = self._local_path(ref)
+        return found
+
+    def _local_path(self, ref: str) -> str:
+        if ref.lower().startswith("file:"):
+            ref = unquote(urlsplit(ref).path)
+        ref = os.path.expanduser(ref)
+        return os.path.normpath(os.path.join(self.base_dir, ref))
+
+    def sha256(self, path: str) -> str | None:
+        if not self.hash_files:
+            return None
+        if path in self._cache:
+            return self._cache[path]
+        digest: str | None
+        try:
+            with open(path, "rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError:
+            digest = None
+        if len(self._cache) > 100_000:
+            self._cache.clear()
+        self._cache[path] = digest
+        return digest
