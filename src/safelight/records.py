@@ -139,8 +139,9 @@ class Ad:
 
 @dataclass(frozen=True, slots=True)
 class Reject:
-    """A record that ingest refused. ``line`` is the 1-based line (JSONL), row (CSV/Parquet,
-    header excluded) or None for a whole-file problem."""
+    """A record that ingest refused. ``line`` is the 1-based file line where the record starts
+    (JSONL, CSV: the header is line 1), the 1-based row (Parquet), or None for a whole-file
+    problem (an unreadable file, an HTML page)."""
 
     file: str
     line: int | None
