@@ -1,0 +1,85 @@
+"""Context that tells a phone-shaped digit string is not a phone, or is a foreign one.
+
+- ``is_masked``: the candidate overlaps a date, measurement, height, weight, percentage,
+  time, "24/7", follows a price sign, a road word ("exit 556", "I-20") or a state code (zip),
+  or sits inside a URL or e-mail address.
+- ``is_id_labelled``: it follows a label like "Post ID:" or "ref" (labels in
+  ``data/phone_obfuscation.yaml``).
+- ``has_intl_context``: a WhatsApp/Telegram-like word shortly before it, so a number written
+  without "+" may still be international.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from safelight.extract.deobfuscate import alternation, tables
+
+__all__ = ["has_intl_context", "is_id_labelled", "is_masked"]
+
+# Number shapes that are never phones: a candidate phone overlapping one is dropped. Every
+# branch starts at the first digit of a number (the pattern starts with ``\d``, so the regex
+# engine jumps from digit to digit).
+_MASK_RE = re.compile(
+    r"\d(?<!\d\d)(?<!\d[-./]\d)(?:"
+    r"\d?[-./]\d{1,2}[-./](?:\d{4}|\d{2})(?![-./]?\d)"  # 03/13/2014
+    r"|\d{3}[-./]\d{1,2}[-./]\d{1,2}(?![-./]?\d)"  # 2014-03-13
+    r"|\d\s?[A-Ha-h]{0,4}\s?[-/]\s?\d{2}\s?[-/]\s?\d{2}(?![-/]?\d)"  # 34B-24-34
+    r"|(?<=[3-7])\s?(?:'|’|′|ft\.?|feet|foot)\s?\d{1,2}(?:\s?(?:\"|”|″|''|in\b))?"  # 5'4
+    r"|\d{1,2}\s?(?:lbs?|pounds|kg)\b"  # 120lbs
+    r"|\d*\s?%"  # 100%
+    r"|(?<=2)4\s?/\s?7(?!\d)"  # 24/7
+    r"|\d?:\d{2}"  # 9:15
+    r")"
+)
+# What right before a number says it is a price, a road or a zip code.
+_PREFIX_RE = re.compile(
+    r"(?:[$£€]\s?|(?i:\b(?:exit|hwy|highway|interstate|route|I-|US-)\s?#?\s?))$"
+)
+_ZIP_PREFIX_RE = re.compile(r"\b[A-Z]{2},?\s$")
+_TOKEN_RIGHT = re.compile(r"\S*")
+_URL_OR_EMAIL = re.compile(r"(?i:https?://|www\.|[\w.+-]@[\w-]+\.)")
+
+
+def is_masked(text: str, start: int, end: int, first_digits: str = "") -> bool:
+    """True when the candidate ``text[start:end]`` overlaps a date, measurement, height,
+    weight, percentage, time, or follows a price sign, a road word or a state code (zip),
+    or sits inside a URL or e-mail address: number shapes that are never phones."""
+    for m in _MASK_RE.finditer(text, max(0, start - 24), min(len(text), end + 12)):
+        if m.start() < end and m.end() > start:
+            return True
+    if _PREFIX_RE.search(text, max(0, start - 16), start):
+        return True
+    if len(first_digits) == 5 and _ZIP_PREFIX_RE.search(text, max(0, start - 5), start):
+        return True
+    lo = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+    right = _TOKEN_RIGHT.match(text, end)
+    hi = right.end() if right else end
+    token = text[lo:hi]
+    if "@" in token or "/" in token or "www" in token:
+        return _URL_OR_EMAIL.search(token) is not None
+    return False
+
+
+@cache
+def _id_label_re() -> re.Pattern[str]:
+    labels = tables().id_labels
+    suffix = r"\s*(?:id\b|#|no\b\.?|num\b|number\b)"
+    needs = alternation([w for w, n in labels if n])
+    free = alternation([w for w, n in labels if not n])
+    return re.compile(rf"(?i:\b(?:(?:{needs}){suffix}|(?:{free})(?:{suffix})?)\s*[:#.=]?\s*)$")
+
+
+@cache
+def _intl_context_re() -> re.Pattern[str]:
+    return re.compile(rf"(?i:\b(?:{alternation(list(tables().intl_context))})\b)")
+
+
+def is_id_labelled(text: str, start: int) -> bool:
+    """True when the number starting at ``start`` follows a label like "Post ID:"."""
+    return _id_label_re().search(text, max(0, start - 24), start) is not None
+
+
+def has_intl_context(text: str, start: int) -> bool:
+    return _intl_context_re().search(text, max(0, start - 40), start) is not None
