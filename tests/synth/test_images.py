@@ -1,0 +1,62 @@
+"""Generated photos: written once, referenced by relative path, close within a photo's
+re-crops and far between persons (pHash)."""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from pathlib import Path
+
+import imagehash
+from PIL import Image
+
+from safelight.synth import SynthOptions, generate
+
+
+def _phash(folder: Path, ref: str) -> imagehash.ImageHash:
+    with Image.open(folder / ref) as img:
+        return imagehash.phash(img)
+
+
+def test_every_referenced_image_exists(corpus) -> None:
+    refs = {ref for ad in corpus.ads for ref in ad["images"]}
+    assert refs and all(r.startswith("images/") and r.endswith(".jpg") for r in refs)
+    files = {f"images/{f.name}" for f in (corpus.out / "images").iterdir()}
+    assert refs <= files  # each written once (all variants of a photo at its first use)
+    assert len(files) <= 1.5 * len(refs)
+    assert corpus.summary.images == len(files)
+    with Image.open(corpus.out / next(iter(refs))) as img:
+        assert img.format == "JPEG" and 80 <= img.width <= 128
+
+
+def test_recrops_of_a_photo_are_close_and_persons_far(corpus) -> None:
+    same, first = [], []
+    for person in list(corpus.persons.values())[:25]:
+        for variants in person["photos"]:
+            hashes = [_phash(corpus.out, ref) for ref in variants]
+            same += [a - b for a, b in itertools.combinations(hashes, 2)]
+        if person["photos"]:
+            first.append(_phash(corpus.out, person["photos"][0][0]))
+    different = [a - b for a, b in itertools.combinations(first, 2)]
+    assert same and different
+    assert statistics.mean(same) <= 8 and statistics.mean(different) >= 24
+    same.sort()
+    different.sort()
+    # nearly all re-crop pairs are closer than nearly all pairs of different persons
+    assert same[int(0.95 * len(same))] < different[int(0.05 * len(different))]
+    assert min(different) >= 8
+
+
+def test_persons_reuse_their_photos_across_ads(corpus) -> None:
+    uses: dict[str, set[str]] = {}
+    for ad, truth in zip(corpus.ads, corpus.truth, strict=True):
+        for ref in ad["images"]:
+            uses.setdefault(ref, set()).add(truth["post_id"])
+    assert max(len(v) for v in uses.values()) >= 5
+
+
+def test_no_images_option(tmp_path: Path) -> None:
+    generate(SynthOptions(out=tmp_path, ads=200, seed=3, images=False))
+    assert not (tmp_path / "images").exists()
+    text = (tmp_path / "ads.jsonl").read_text(encoding="utf-8")
+    assert '"images":[]' in text and "images/" not in text
