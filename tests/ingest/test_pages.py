@@ -83,7 +83,7 @@ def test_unknown_layout_falls_back_to_generic_profile(io, tmp_path: Path) -> Non
     )
     [ad] = io.read(page)
     assert isinstance(ad, Ad)
-    assert (ad.title, ad.body, ad.source) == ("A title", "Hello", "board.example")
+    assert (ad.title, ad.body, ad.source) == ("A title", "Hello", "board")  # site name of the host
     assert ad.posted_at == datetime(2020, 5, 1, 10, tzinfo=UTC)
     assert [i.ref for i in ad.images] == ["https://www.board.example/p/1.jpg"]
     assert ad.extra == {"profile": "generic_page"}

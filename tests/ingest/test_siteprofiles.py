@@ -70,3 +70,18 @@ def test_malformed_profiles_name_the_file(text: str, problem: str) -> None:
 def test_missing_profiles_folder(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="no such profiles folder"):
         load_profiles([tmp_path / "nope"])
+
+
+@pytest.mark.parametrize(
+    ("host", "site"),
+    [
+        ("tyler.backpage.com", "backpage"),
+        ("classyads.example", "classyads"),
+        ("www.foo.co.uk", "foo"),
+        ("localhost", "localhost"),
+    ],
+)
+def test_site_name_matches_what_exports_call_the_site(host: str, site: str) -> None:
+    from safelight.ingest.siteprofiles import site_name
+
+    assert site_name(host) == site

@@ -24,7 +24,9 @@ Rule keys: ``selector`` (CSS; the element's text laid out with line breaks, or `
 ``label`` (regex over the page text, or over the selected element's text; the value is the
 group named ``value``, else group 1, else the whole match; compiled case-insensitive and
 multi-line), ``html_regex`` (regex over the raw HTML, same groups), ``value`` (a constant),
-``from_url`` (``host`` or ``url``: taken from the page's ``url`` field).
+``from_url`` (``host``, ``site`` or ``url``: taken from the page's ``url`` field; ``site`` is the
+host's name without subdomain and top-level domain, ``tyler.backpage.com`` -> ``backpage``, so a
+saved page and a JSONL export of the same site agree on ``source`` and on ``ad_id``).
 """
 
 from __future__ import annotations
@@ -45,7 +47,18 @@ from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 from safelight.errors import UserError
 from safelight.ingest.normalise import layout_text, parse_marked
 
-__all__ = ["Page", "Rule", "SiteProfile", "load_profiles", "pick_profile"]
+__all__ = ["Page", "Rule", "SiteProfile", "load_profiles", "pick_profile", "site_name"]
+
+# Second-level labels under a country code ("co.uk"): the site name is the label before them.
+_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "ac", "gov", "edu"})
+
+
+def site_name(host: str) -> str:
+    """``tyler.backpage.com`` -> ``backpage``; ``classyads.example`` -> ``classyads``."""
+    labels = [label for label in host.lower().split(".") if label and label != "www"]
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
+        labels = labels[:-1]
+    return labels[-2] if len(labels) >= 2 else (labels[0] if labels else "")
 
 _FLAGS = re.IGNORECASE | re.MULTILINE
 _PROFILE_KEYS = {"name", "source", "priority", "match", "fields", "description"}
@@ -86,6 +99,8 @@ class Rule:
             if self.from_url == "url":
                 return [url]
             host = (urlsplit(url).hostname or "").removeprefix("www.")
+            if self.from_url == "site":
+                host = site_name(host)
             return [host] if host else []
         if self.html_regex is not None:
             return _groups(self.html_regex, page.html, multiple)
@@ -240,8 +255,8 @@ def _rule(raw: Any) -> Rule:
         raise ValueError("a rule takes one of selector, label, html_regex, value, from_url")
     if "attr" in raw and "selector" not in raw:
         raise ValueError("'attr' needs a 'selector'")
-    if raw.get("from_url") not in (None, "host", "url"):
-        raise ValueError("'from_url' is 'host' or 'url'")
+    if raw.get("from_url") not in (None, "host", "site", "url"):
+        raise ValueError("'from_url' is 'host', 'site' or 'url'")
     return Rule(
         selector=_selector(raw["selector"]) if "selector" in raw else None,
         attr=str(raw["attr"]) if "attr" in raw else None,
