@@ -18,7 +18,7 @@ def test_json_contract_shape_and_spans() -> None:
     result = runner.invoke(app, ["inspect", "--json", SEED_LINE])
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
-    assert list(out) == ["fields"]
+    assert list(out) == ["fields", "risk"]
     assert list(out["fields"]) == list(FIELDS)
     phone = out["fields"]["phone"][0]
     assert phone["value"] == "+19033121887"
@@ -69,3 +69,23 @@ def test_no_input_is_a_user_error() -> None:
 def test_missing_file_is_a_user_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["inspect", "--file", str(tmp_path / "nope.html")])
     assert result.exit_code == 2
+
+
+def test_risk_member_lists_evidence_that_sums_to_the_score() -> None:
+    text = "sweet yuung latina 19, new to this 💗 call nine0three 3l2 l887 NO cops"
+    out = json.loads(runner.invoke(app, ["inspect", "--json", text]).output)
+    risk = out["risk"]
+    assert risk["minor"] == "likely"
+    ids = {e["indicator"] for e in risk["evidence"]}
+    assert {"minor.young", "evasion.obscured_phone", "evasion.no_cops"} <= ids
+    assert round(sum(e["points"] for e in risk["evidence"]), 1) == risk["score"]
+    for e in risk["evidence"]:
+        if e["start"] is not None:
+            assert text[e["start"] : e["end"]] == e["text"]
+
+
+def test_stated_minor_from_age_field_in_jsonl(tmp_path: Path) -> None:
+    src = tmp_path / "ads.jsonl"
+    src.write_text(json.dumps({"source": "s", "body": "hi im new", "age": 16}) + "\n")
+    out = json.loads(runner.invoke(app, ["inspect", "--jsonl", str(src)]).output)
+    assert out["risk"]["minor"] == "stated"

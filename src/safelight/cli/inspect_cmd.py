@@ -20,6 +20,7 @@ from safelight.cli import app
 from safelight.cli.common import console
 from safelight.errors import UserError
 from safelight.extract import FIELDS, Match, extract_text, to_json
+from safelight.indicators import Assessment, assess
 from safelight.records import ad_text
 
 __all__ = ["inspect", "inspect_record"]
@@ -35,6 +36,7 @@ FIELD_STYLES: dict[str, str] = {
     "name": "bold black on bright_white",
     "emoji": "underline",
 }
+INDICATOR_STYLE = "bold underline red"
 
 
 def inspect_record(record: dict[str, Any]) -> dict[str, Any]:
@@ -46,7 +48,13 @@ def inspect_record(record: dict[str, Any]) -> dict[str, Any]:
         stated_age = _age(record.get("age"))
     else:
         raise ValueError("expected a 'text' or 'body' key")
-    return to_json(extract_text(text, stated_age))
+    return result_json(text, stated_age)
+
+
+def result_json(text: str, stated_age: int | None) -> dict[str, Any]:
+    """``{"fields": ..., "risk": ...}`` for one ad text."""
+    found = extract_text(text, stated_age)
+    return {**to_json(found), "risk": assess(text, found).to_json()}
 
 
 def _str(value: Any) -> str:
@@ -97,9 +105,13 @@ def _run_jsonl(path: Path) -> int:
     return 1 if failures else 0
 
 
-def highlighted(text: str, found: dict[str, list[Match]]) -> Text:
-    """The text with each span styled by its field (earlier fields win on overlap)."""
+def highlighted(text: str, found: dict[str, list[Match]], risk: Assessment | None = None) -> Text:
+    """The text with each span styled by its field (earlier fields win on overlap) and
+    indicator evidence underlined in red."""
     rich_text = Text(text)
+    for e in risk.evidence if risk else ():
+        if e.start is not None and e.end is not None:
+            rich_text.stylize(INDICATOR_STYLE, e.start, e.end)
     for name in reversed(FIELDS):
         for m in found.get(name, []):
             if m.start is not None and m.end is not None and m.detail.get("source") != "area code":
@@ -121,6 +133,19 @@ def _fields_table(found: dict[str, list[Match]]) -> Table:
             table.add_row(
                 Text(name, style=FIELD_STYLES[name]), m.text, _plain(m.value), where, notes
             )
+    return table
+
+
+def _risk_table(risk: Assessment) -> Table:
+    minor = {"stated": "STATED MINOR", "likely": "LIKELY MINOR", "none": "none"}[risk.minor]
+    table = Table(
+        title=f"Risk {risk.score:g}/100 · minor flag: {minor} (a lead for review, not a finding)"
+    )
+    for column in ("indicator", "category", "evidence", "where", "points"):
+        table.add_column(column, justify="right" if column == "points" else "left")
+    for e in risk.evidence:
+        where = f"{e.start}–{e.end}" if e.start is not None else "field"
+        table.add_row(e.indicator, e.category, e.text, where, f"{e.points:g}")
     return table
 
 
@@ -166,12 +191,14 @@ def inspect(
     if file is not None:
         text, stated_age = _text_from_file(file)
     assert text is not None
-    found = extract_text(text, stated_age)
     if as_json:
-        sys.stdout.write(json.dumps(to_json(found), ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(result_json(text, stated_age), ensure_ascii=False) + "\n")
         return
-    console.print(highlighted(text, found))
+    found = extract_text(text, stated_age)
+    risk = assess(text, found)
+    console.print(highlighted(text, found, risk))
     console.print()
     legend = Text("  ").join(Text(f" {name} ", style=style) for name, style in FIELD_STYLES.items())
-    console.print(legend)
+    console.print(legend + Text("  ") + Text(" indicator ", style=INDICATOR_STYLE))
     console.print(_fields_table(found))
+    console.print(_risk_table(risk))
