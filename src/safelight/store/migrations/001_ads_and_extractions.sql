@@ -35,9 +35,11 @@ CREATE TABLE extractions (
 );
 
 -- Which ads the extract stage has processed, and with which extractor version: lets
--- `safelight extract` run incrementally and `--all` redo everything.
+-- `safelight extract` run incrementally and `--all` redo everything. One row per ad, kept so by
+-- Store.write_extractions (delete, then insert) rather than by a PRIMARY KEY, whose in-memory
+-- index grew the extract stage's memory with the number of ads.
 CREATE TABLE extracted_ads (
-    ad_id        VARCHAR PRIMARY KEY,
+    ad_id        VARCHAR NOT NULL,
     version      VARCHAR NOT NULL,
     extracted_at TIMESTAMPTZ NOT NULL
 );

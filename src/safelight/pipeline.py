@@ -1,0 +1,394 @@
+"""The stages run one after another: ingest files into the store, extract values, report.
+
+Each stage streams in bounded batches, so memory does not grow with the input, and commits
+each batch together with how far it got, so an interrupted run is finished by running the same
+command again:
+
+- ``ingest_paths``: reads each file with ``safelight.ingest.iter_file``, stores ads in batches
+  (duplicates by ``ad_id`` skipped), appends every rejected record to a JSONL rejects file and
+  records per-file progress in the same transaction as the batch. A finished file is skipped.
+- ``run_extract``: runs ``safelight.extract.extract_batch`` over the ads not yet extracted by
+  the current extractor version (a hash of the extractor code and data), optionally in a pool
+  of worker processes.
+- ``analyze``: ingest, extract, then ``safelight.report.write_report``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from multiprocessing import get_context
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from safelight.errors import StrictRejectError
+from safelight.records import AD_SCHEMA, Ad, Reject
+from safelight.store import FileProgress, Store
+
+if TYPE_CHECKING:
+    from safelight.ingest import IngestOptions
+
+__all__ = [
+    "AnalyzeSummary",
+    "ExtractSummary",
+    "IngestSummary",
+    "ProgressFn",
+    "ads_to_table",
+    "analyze",
+    "default_rejects_path",
+    "extractor_version",
+    "ingest_paths",
+    "input_files",
+    "run_extract",
+    "top_places",
+]
+
+# ``progress(stage, done, total)``: called as a stage advances; ``total`` None when unknown.
+ProgressFn = Callable[[str, int, "int | None"], None]
+
+# Ads per stored batch (fewer, larger anti-join inserts are faster), and a cap on the text a
+# batch holds so a folder of large saved pages cannot blow up memory.
+INGEST_BATCH = 50_000
+INGEST_BATCH_CHARS = 64 * 2**20
+EXTRACT_BATCH = 5_000
+# A synthetic corpus keeps its answer key beside its ads; a folder walk must never ingest it.
+ANSWER_KEY_FILES = frozenset({"truth.jsonl", "persons.jsonl", "networks.jsonl"})
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    """Counts for one ingest run: ``read == stored + duplicates + rejected``. Records of files
+    already finished by an earlier run count as read and duplicate (their rejects were reported
+    then)."""
+
+    read: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    files: int = 0
+    skipped_files: int = 0
+    resumed_files: int = 0
+    ignored_files: int = 0  # no reader for their extension (images, notes...)
+    rejects_path: Path | None = None
+    seconds: float = 0.0
+
+
+@dataclass(slots=True)
+class ExtractSummary:
+    ads: int = 0
+    extractions: int = 0
+    version: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ads_per_second(self) -> float:
+        return self.ads / self.seconds if self.seconds else 0.0
+
+
+@dataclass(slots=True)
+class AnalyzeSummary:
+    ingest: IngestSummary
+    extract: ExtractSummary
+    report: Path
+    stats: dict[str, Any] = field(default_factory=dict)
+    top_places: list[tuple[str, int]] = field(default_factory=list)
+
+
+def default_rejects_path(db: Path) -> Path:
+    """``<db stem>.rejects.jsonl`` next to the database."""
+    return db.with_name(f"{db.stem}.rejects.jsonl")
+
+
+# -- ingest ------------------------------------------------------------------------------------
+
+
+def input_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """``(files to read, files ignored)``: ``safelight.ingest.find_inputs`` per path, with a
+    synthetic corpus's answer key left out of folder walks (files named on their own are read)."""
+    from safelight.ingest import find_inputs
+
+    files: list[Path] = []
+    ignored: list[Path] = []
+    for path in paths:
+        found = find_inputs([path])
+        walked = path.is_dir()
+        files += [f for f in found.files if not (walked and f.name in ANSWER_KEY_FILES)]
+        ignored += found.skipped
+    return list(dict.fromkeys(files)), ignored
+
+
+def ads_to_table(ads: Sequence[Ad], ingested_at: datetime | None = None) -> pa.Table:
+    """Ads as an ``AD_SCHEMA`` table; ``ingested_at`` fills ads that carry none."""
+    rows = [ad.to_row() for ad in ads]
+    columns: dict[str, list[Any]] = {name: [r[name] for r in rows] for name in AD_SCHEMA.names}
+    if ingested_at is not None:
+        columns["ingested_at"] = [v or ingested_at for v in columns["ingested_at"]]
+    return pa.Table.from_pydict(columns, schema=AD_SCHEMA)
+
+
+class _Rejects:
+    """The rejects file, opened for appending on the first reject."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._fh: IO[str] | None = None
+
+    def write(self, rejects: Iterable[Reject]) -> None:
+        if self.path is None:
+            return
+        lines = [json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in rejects]
+        if not lines:
+            return
+        if self._fh is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fh = self.path.open("a", encoding="utf-8")
+        self._fh.writelines(lines)
+        self._fh.flush()
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+
+
+def ingest_paths(
+    store: Store,
+    paths: Sequence[Path],
+    *,
+    rejects_path: Path | None = None,
+    strict: bool = False,
+    options: IngestOptions | None = None,
+    progress: ProgressFn | None = None,
+    batch_size: int = INGEST_BATCH,
+) -> IngestSummary:
+    """Read ``paths`` (files or folders) into ``store``; see the module docstring.
+
+    ``strict``: the first rejected record stops the run with ``StrictRejectError`` (the ads
+    before it are kept; a re-run after fixing the file resumes at that record)."""
+    started = time.perf_counter()
+    summary = IngestSummary(rejects_path=rejects_path)
+    rejects = _Rejects(rejects_path)
+    ingested_at = datetime.now(UTC)
+    if options is None or options.ingested_at is None:
+        from safelight.ingest import IngestOptions
+
+        options = replace(options or IngestOptions(), ingested_at=ingested_at)
+    files, ignored = input_files(paths)
+    summary.ignored_files = len(ignored)
+    try:
+        for path in files:
+            _ingest_file(
+                store, path, summary, rejects, strict, options, progress, batch_size, ingested_at
+            )
+    finally:
+        rejects.close()
+        summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _ingest_file(
+    store: Store,
+    path: Path,
+    summary: IngestSummary,
+    rejects: _Rejects,
+    strict: bool,
+    options: IngestOptions | None,
+    progress: ProgressFn | None,
+    batch_size: int,
+    ingested_at: datetime,
+) -> None:
+    from safelight.ingest import file_fingerprint, iter_file
+
+    summary.files += 1
+    fingerprint = file_fingerprint(path)
+    state = store.file_progress(fingerprint) or FileProgress(fingerprint, str(path))
+    if state.finished:
+        summary.skipped_files += 1
+        summary.read += state.ads_read
+        summary.duplicates += state.ads_read
+        _report(progress, summary)
+        return
+    if state.records_done:
+        summary.resumed_files += 1
+    record_no = state.records_done
+    ads: list[Ad] = []
+    pending: list[Reject] = []
+    chars = 0
+
+    def commit(finished: bool) -> None:
+        nonlocal state, ads, pending, chars
+        rejects.write(pending)
+        table = ads_to_table(ads, ingested_at)
+        state = FileProgress(
+            fingerprint,
+            str(path),
+            records_done=record_no,
+            ads_read=state.ads_read + len(ads),
+            ads_stored=state.ads_stored,
+            rejected=state.rejected + len(pending),
+            finished=finished,
+        )
+        inserted = store.add_ads(table, progress=state)
+        state = replace(state, ads_stored=state.ads_stored + inserted)
+        summary.read += len(ads) + len(pending)
+        summary.stored += inserted
+        summary.duplicates += len(ads) - inserted
+        summary.rejected += len(pending)
+        ads, pending, chars = [], [], 0
+        _report(progress, summary)
+
+    for item in iter_file(path, start_record=record_no, options=options):
+        if isinstance(item, Reject):
+            if strict:
+                commit(finished=False)
+                rejects.write([item])
+                summary.read += 1
+                summary.rejected += 1
+                raise StrictRejectError(
+                    f"{item.message()} (--strict: stopped there; the {summary.stored:,} ads "
+                    "before it are stored)"
+                )
+            pending.append(item)
+        else:
+            ads.append(item)
+            chars += len(item.body) + len(item.raw_html or "") + len(item.raw_body or "")
+        record_no += 1
+        if len(ads) >= batch_size or len(pending) >= batch_size or chars >= INGEST_BATCH_CHARS:
+            commit(finished=False)
+        elif progress is not None and not record_no % 2048:
+            progress("ingest", summary.read + len(ads) + len(pending), None)
+    commit(finished=True)
+
+
+def _report(progress: ProgressFn | None, summary: IngestSummary) -> None:
+    if progress is not None:
+        progress("ingest", summary.read, None)
+
+
+# -- extract -----------------------------------------------------------------------------------
+
+
+@cache
+def extractor_version() -> str:
+    """A hash of the extractor package's code and data: changes whenever an extractor does, so
+    ``safelight extract`` redoes the ads an older version extracted."""
+    digest = hashlib.sha256()
+    root = resources.files("safelight.extract")
+    stack = [root]
+    entries: list[tuple[str, bytes]] = []
+    while stack:
+        folder = stack.pop()
+        for entry in folder.iterdir():
+            if entry.is_dir():
+                if entry.name != "__pycache__":
+                    stack.append(entry)
+            elif not entry.name.endswith((".pyc", ".pyo")):
+                entries.append((str(entry).removeprefix(str(root)), entry.read_bytes()))
+    for name, data in sorted(entries):
+        digest.update(name.encode() + b"\0" + data + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _extract(batch: pa.RecordBatch) -> tuple[pa.Array, pa.RecordBatch]:
+    from safelight.extract import extract_batch
+
+    return batch.column("ad_id"), extract_batch(batch)
+
+
+def _extracted_batches(
+    batches: Iterator[pa.RecordBatch], workers: int
+) -> Iterator[tuple[pa.Array, pa.RecordBatch]]:
+    if workers <= 1:
+        yield from map(_extract, batches)
+        return
+    # Bounded look-ahead keeps memory flat; results come back in input order. Spawned (not
+    # forked) workers: the parent holds a DuckDB connection and its threads.
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        inflight: list[Future[tuple[pa.Array, pa.RecordBatch]]] = []
+        for batch in batches:
+            inflight.append(pool.submit(_extract, batch))
+            if len(inflight) >= 2 * workers:
+                yield inflight.pop(0).result()
+        for future in inflight:
+            yield future.result()
+
+
+def run_extract(
+    store: Store,
+    *,
+    all: bool = False,
+    progress: ProgressFn | None = None,
+    batch_size: int = EXTRACT_BATCH,
+    workers: int = 1,
+) -> ExtractSummary:
+    """Extract values from the ads not yet extracted by the current extractors (``all``:
+    every ad); each batch's values replace the ad's old ones in one transaction."""
+    started = time.perf_counter()
+    version = extractor_version()
+    summary = ExtractSummary(version=version)
+    total = store.count_to_extract(version=version, all=all)
+    if progress is not None:
+        progress("extract", 0, total)
+    if total:
+        batches = store.ads_to_extract(all, batch_size, version=version)
+        for ad_ids, rows in _extracted_batches(batches, workers):
+            store.write_extractions(ad_ids, rows, version=version)
+            summary.ads += len(ad_ids)
+            summary.extractions += rows.num_rows
+            if progress is not None:
+                progress("extract", summary.ads, total)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+# -- analyze -----------------------------------------------------------------------------------
+
+
+def top_places(store: Store, n: int = 5) -> list[tuple[str, int]]:
+    """The places in the most ads, counted as the report counts them (extracted places, not
+    area codes; an ad with none falls back to its location field)."""
+    from safelight.report.queries import run
+
+    return [(row["place"], row["ads"]) for row in run(store, "ads_per_place", [n])]
+
+
+def analyze(
+    paths: Sequence[Path],
+    db: Path,
+    out_dir: Path,
+    *,
+    rejects_path: Path | None = None,
+    strict: bool = False,
+    options: IngestOptions | None = None,
+    progress: ProgressFn | None = None,
+    workers: int = 1,
+) -> AnalyzeSummary:
+    """Ingest ``paths`` into ``db``, extract, and write ``out_dir/report.html``."""
+    from safelight.report import write_report
+
+    if rejects_path is None:
+        rejects_path = default_rejects_path(db)
+    with Store(db) as store:
+        ingested = ingest_paths(
+            store,
+            paths,
+            rejects_path=rejects_path,
+            strict=strict,
+            options=options,
+            progress=progress,
+        )
+        extracted = run_extract(store, progress=progress, workers=workers)
+        if progress is not None:
+            progress("report", 0, 1)
+        report = write_report(store, out_dir)
+        if progress is not None:
+            progress("report", 1, 1)
+        return AnalyzeSummary(ingested, extracted, report, store.stats(), top_places(store))
