@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -34,8 +34,10 @@ __all__ = ["EXTRACTOR", "PriceExtractor", "number_windows"]
 MIN_AMOUNT, MAX_AMOUNT = 20, 10_000
 _NUM = r"\d{1,3}(?:,\d{3})+|\d+"
 
-# Looks like a number, is not a price. Tried before amounts at each position.
-_SKIP = r"""
+# Looks like a number, is not a price. Tried before amounts at each position. Split by the
+# first character (a digit or not) so the token regex can dispatch on it: at any position only
+# one half can match, so the split changes no result.
+_SKIP_DIGIT = r"""
     24\s*/\s*7 | (?:24|48|72)\s*(?:hours?|hrs?|h)\b | \d+(?:\.\d+)?\s*%
   | \d{2,3}\s*[a-k]{0,3}\s*[-/]\s*\d{2}\s*[-/]\s*\d{2,3}        # 34B-24-34
   | \d\s*(?:'|’|ft\b|feet\b)\s*\d{0,2}\s*(?:"|”|''|in\b)?         # 5'4
@@ -46,10 +48,14 @@ _SKIP = r"""
   | \d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{2,4} | \d+(?:st|nd|rd|th)\b
   | \d+\s*(?:min(?:ute)?s?)\s+(?:away|from|drive|out)\b
   | \d{6,}
-  | \b(?:room|suite|ste|apt|unit|exit|hwy|highway|route|rt|loop|interstate|id|post|size)
-    \s*[-#:.]?\s*\#?\s*\d+ | \bi\s*-\s*\d+ | \bno\.\s*\d+
+"""
+_SKIP_WORDS = r"room|suite|ste|apt|unit|exit|hwy|highway|route|rt|loop|interstate|id|post|size"
+_SKIP_OTHER = rf"""
+    \b(?:{_SKIP_WORDS})\s*[-#:.]?\s*\#?\s*\d+ | \bi\s*-\s*\d+ | \bno\.\s*\d+
   | \#\s*\d+
 """
+_HOUR_WORDS = "one|two|three|four|five|six"
+_HOUR_UNIT = r"hours?|hrs?\.?|h"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +71,7 @@ class _Tok:
 @dataclass(frozen=True, slots=True)
 class _Lexicon:
     token: re.Pattern[str]
-    token_lower: re.Pattern[str]  # the same, case-sensitive, for lower-cased text (faster)
+    token_lower: re.Pattern[str]  # the same, guarded, case-sensitive: lower-cased text
     durations: tuple[tuple[re.Pattern[str], int], ...]
     currencies: tuple[tuple[re.Pattern[str], str], ...]
     context: re.Pattern[str]
@@ -81,21 +87,34 @@ def _lexicon() -> _Lexicon:
     units = _load_units()
     dur_alt = "|".join(f"(?:{d['pattern']})" for d in units["durations"])
     cur_alt = "|".join(f"(?:{c['pattern']})" for c in units["currencies"])
-    token = rf"""
-        (?P<skip>{_SKIP})
-      | (?P<pcur>[$£€]|us\$|c\$|ca\$|usd|cad|gbp|eur)\s?(?P<pnum>{_NUM})(?:\.\d\d)?(?P<pk>k\b)?
-        (?!\d|\s*%)
-      | (?P<hnum>\d{{1,2}}(?:\.5)?|1\s+1/2|one|two|three|four|five|six)\s*-?\s*
-        (?P<hunit>hours?|hrs?\.?|h)(?![a-z])
+    # The alternatives, in priority order, that can start at a digit ...
+    digit = rf"""
+        (?P<skip>{_SKIP_DIGIT})
+      | (?P<hnum>\d{{1,2}}(?:\.5)?|1\s+1/2)\s*-?\s*(?P<hunit>{_HOUR_UNIT})(?![a-z])
       | (?P<mnum>\d{{1,3}})\s*-?\s*(?:minutes?|mins?|mns?)(?![a-z])
       | (?<![a-z])(?P<dur>{dur_alt})(?![a-z])
-      | \(\s*(?P<pmin>15|20|30|45|60|90|120)\s*(?:min(?:ute)?s?)?\s*\)
       | (?P<snum>{_NUM})(?:\.\d\d)?(?P<sk>k\b)?\s?(?P<scur>{cur_alt})(?![a-z])
       | (?<![\d.,])(?P<bnum>{_NUM})(?P<bk>k\b)?(?![\d%]|\.\d|\s*/\s*7)
     """
+    # ... and those that can start anywhere else (a currency mark, a word, "#", "(").
+    other = rf"""
+        (?P<skip2>{_SKIP_OTHER})
+      | (?P<pcur>[$£€]|us\$|c\$|ca\$|usd|cad|gbp|eur)\s?(?P<pnum>{_NUM})(?:\.\d\d)?(?P<pk>k\b)?
+        (?!\d|\s*%)
+      | (?P<hword>{_HOUR_WORDS})\s*-?\s*(?P<hunit2>{_HOUR_UNIT})(?![a-z])
+      | (?<![a-z])(?P<dur2>{dur_alt})(?![a-z])
+      | \(\s*(?P<pmin>15|20|30|45|60|90|120)\s*(?:min(?:ute)?s?)?\s*\)
+    """
+    token = rf"(?:(?=\d)(?:{digit})|(?!\d)(?:{other}))"
+    # Where a token can start in lower-cased text: a digit, a currency mark, "#", "(", the
+    # start of a currency code or hour word, or a skip/duration word after a non-letter. Each
+    # branch is a prefix of the alternatives above, so the guard drops no match; it lets the
+    # regex engine step over ordinary letters and spaces cheaply.
+    guard = rf"""(?=\d|[$£€\#(]|us[$d]|c[$a]|gbp|eur|(?:{_HOUR_WORDS})\s*-?\s*h
+        |(?<![a-z])(?:{_SKIP_WORDS}|i\s*-|no\.|(?:{dur_alt})(?![a-z])))"""
     return _Lexicon(
         token=re.compile(token, re.IGNORECASE | re.VERBOSE),
-        token_lower=re.compile(token, re.VERBOSE),
+        token_lower=re.compile(guard + token, re.VERBOSE),
         durations=tuple(
             (re.compile(rf"(?:{d['pattern']})\Z", re.IGNORECASE), int(d["minutes"]))
             for d in units["durations"]
@@ -154,10 +173,18 @@ def _duration_minutes(word: str) -> int | None:
     return None
 
 
-_DIGITS = re.compile(r"\d+")
 # Cheap look after a digit run that rules it out as a price before any window is scanned.
 _NEVER_PRICE = re.compile(r"(?:\s*(?:%|'|’|lbs?\b|[a-g]\b|dd|-\s*\d+\s*-|/\s*7\b)|:\d)",
                           re.IGNORECASE)
+_ALNUM = re.compile(r"[^\W_]*")  # str.isalnum() characters, as one regex
+
+
+@lru_cache(maxsize=16)
+def _runs_re(max_digits: int, not_after: re.Pattern[str] | None) -> re.Pattern[str]:
+    """Whole digit runs of at most ``max_digits`` digits not followed by ``not_after``."""
+    tail = f"(?!{not_after.pattern})" if not_after is not None else ""
+    flags = not_after.flags if not_after is not None else 0
+    return re.compile(rf"(?<!\d)\d{{1,{max_digits}}}(?!\d){tail}", flags)
 
 
 def number_windows(text: str, blocked: list[tuple[int, int]], before: int, after: int,
@@ -168,19 +195,18 @@ def number_windows(text: str, blocked: list[tuple[int, int]], before: int, after
     the (long) wordy parts of an ad."""
     wins: list[tuple[int, int]] = []
     n = len(text)
-    for m in _DIGITS.finditer(text):
+    alnum = _ALNUM.match
+    for m in _runs_re(max_digits, not_after).finditer(text):
         s, e = m.span()
-        if e - s > max_digits or any(bs <= s and e <= be for bs, be in blocked):
+        if blocked and any(bs <= s and e <= be for bs, be in blocked):
             continue
-        if not_after is not None and not_after.match(text, e):
-            continue
-        ws, we = max(0, s - before), min(n, e + after)
+        ws = s - before if s > before else 0
         while ws > 0 and text[ws - 1].isalnum():
             ws -= 1
-        while we < n and text[we].isalnum():
-            we += 1
+        we = alnum(text, e + after).end() if e + after < n else n
         if wins and ws <= wins[-1][1]:
-            wins[-1] = (wins[-1][0], max(we, wins[-1][1]))
+            if we > wins[-1][1]:
+                wins[-1] = (wins[-1][0], we)
         else:
             wins.append((ws, we))
     return wins
@@ -194,25 +220,27 @@ def _tokens(text: str, blocked: list[tuple[int, int]]) -> list[_Tok]:
     matches = (m for ws, we in number_windows(text, blocked, 24, 24, not_after=_NEVER_PRICE)
                for m in token.finditer(source, ws, we))
     for m in matches:
-        if m.lastgroup == "skip" or any(s < m.end() and m.start() < e for s, e in blocked):
+        g = m.groupdict()
+        if (g["skip"] is not None or g["skip2"] is not None
+                or (blocked and any(s < m.end() and m.start() < e for s, e in blocked))):
             out.append(_Tok("skip", m.start(), m.end(), 0))
             continue
-        g = m.groupdict()
         if g["pnum"] is not None:
             out.append(_Tok("amt", m.start(), m.end(), _amount(g["pnum"], g["pk"]),
                             _currency(g["pcur"])))
-        elif g["hnum"] is not None:
-            raw = g["hnum"].lower()
+        elif g["hnum"] is not None or g["hword"] is not None:
+            num, unit = ("hnum", "hunit") if g["hnum"] is not None else ("hword", "hunit2")
+            raw = g[num].lower()
             hours = _WORD_HOURS.get(re.sub(r"\s+", " ", raw)) or float(raw)
             if hours <= 12:
                 out.append(_Tok("dur", m.start(), m.end(), int(hours * 60)))
             else:  # "160 hr", "150h": an amount, then a one-hour duration
-                out.append(_Tok("amt", m.start(), m.end("hnum"), int(hours)))
-                out.append(_Tok("dur", m.start("hunit"), m.end(), 60))
+                out.append(_Tok("amt", m.start(), m.end(num), int(hours)))
+                out.append(_Tok("dur", m.start(unit), m.end(), 60))
         elif g["mnum"] is not None or g["pmin"] is not None:
             out.append(_Tok("dur", m.start(), m.end(), int(g["mnum"] or g["pmin"])))
-        elif g["dur"] is not None:
-            minutes = _duration_minutes(g["dur"])
+        elif g["dur"] is not None or g["dur2"] is not None:
+            minutes = _duration_minutes(g["dur"] or g["dur2"])
             if minutes is not None:
                 out.append(_Tok("dur", m.start(), m.end(), minutes))
         elif g["snum"] is not None:
