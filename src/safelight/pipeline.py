@@ -10,7 +10,9 @@ command again:
 - ``run_extract``: runs ``safelight.extract.extract_batch`` over the ads not yet extracted by
   the current extractor version (a hash of the extractor code and data), optionally in a pool
   of worker processes.
-- ``analyze``: ingest, extract, then ``safelight.report.write_report``.
+- ``run_score``: runs ``safelight.indicators.stage.score_batch`` over the ads not yet scored
+  by the current scorer version (catalogue + code); re-extracting an ad drops its old score.
+- ``analyze``: ingest, extract, score, then ``safelight.report.write_report``.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ __all__ = [
     "ExtractSummary",
     "IngestSummary",
     "ProgressFn",
+    "ScoreSummary",
     "ads_to_table",
     "analyze",
     "default_rejects_path",
@@ -49,6 +52,7 @@ __all__ = [
     "ingest_paths",
     "input_files",
     "run_extract",
+    "run_score",
     "top_places",
 ]
 
@@ -95,9 +99,24 @@ class ExtractSummary:
 
 
 @dataclass(slots=True)
+class ScoreSummary:
+    ads: int = 0
+    evidence: int = 0
+    minors_stated: int = 0
+    minors_likely: int = 0
+    version: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ads_per_second(self) -> float:
+        return self.ads / self.seconds if self.seconds else 0.0
+
+
+@dataclass(slots=True)
 class AnalyzeSummary:
     ingest: IngestSummary
     extract: ExtractSummary
+    score: ScoreSummary
     report: Path
     stats: dict[str, Any] = field(default_factory=dict)
     top_places: list[tuple[str, int]] = field(default_factory=list)
@@ -349,6 +368,41 @@ def run_extract(
     return summary
 
 
+# -- score -------------------------------------------------------------------------------------
+
+
+def run_score(
+    store: Store,
+    *,
+    all: bool = False,
+    progress: ProgressFn | None = None,
+    batch_size: int = EXTRACT_BATCH,
+) -> ScoreSummary:
+    """Score the ads not yet scored by the current catalogue and code (``all``: every ad)."""
+    from safelight.indicators.stage import score_batch, scorer_version
+
+    started = time.perf_counter()
+    version = scorer_version()
+    summary = ScoreSummary(version=version)
+    total = store.count_to_score(version=version, all=all)
+    if progress is not None:
+        progress("score", 0, total)
+    if total:
+        medians = store.median_hourly_prices()
+        for ads, extractions in store.ads_to_score(all, batch_size, version=version):
+            risk, evidence = score_batch(ads, extractions, median_hourly_price=medians)
+            store.write_scores(risk, evidence, version=version)
+            minors = risk.column("minor").to_pylist()
+            summary.ads += risk.num_rows
+            summary.evidence += evidence.num_rows
+            summary.minors_stated += minors.count("stated")
+            summary.minors_likely += minors.count("likely")
+            if progress is not None:
+                progress("score", summary.ads, total)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
 # -- analyze -----------------------------------------------------------------------------------
 
 
@@ -371,7 +425,7 @@ def analyze(
     progress: ProgressFn | None = None,
     workers: int = 1,
 ) -> AnalyzeSummary:
-    """Ingest ``paths`` into ``db``, extract, and write ``out_dir/report.html``."""
+    """Ingest ``paths`` into ``db``, extract, score, and write ``out_dir/report.html``."""
     from safelight.report import write_report
 
     if rejects_path is None:
@@ -386,9 +440,10 @@ def analyze(
             progress=progress,
         )
         extracted = run_extract(store, progress=progress, workers=workers)
+        scored = run_score(store, progress=progress)
         if progress is not None:
             progress("report", 0, 1)
         report = write_report(store, out_dir)
         if progress is not None:
             progress("report", 1, 1)
-        return AnalyzeSummary(ingested, extracted, report, store.stats(), top_places(store))
+        return AnalyzeSummary(ingested, extracted, scored, report, store.stats(), top_places(store))

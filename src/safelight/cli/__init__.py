@@ -85,7 +85,13 @@ def _root(
 
 
 # Command modules; each defines its commands on ``app`` when imported.
-COMMAND_MODULES: tuple[str, ...] = ("synth_cmd", "ingest_cmd", "inspect_cmd", "report_cmd")
+COMMAND_MODULES: tuple[str, ...] = (
+    "synth_cmd",
+    "ingest_cmd",
+    "score_cmd",
+    "inspect_cmd",
+    "report_cmd",
+)
 
 
 def _load_commands() -> None:

@@ -250,10 +250,18 @@ def search(
     text: Annotated[
         str | None, typer.Option("--text", help="Words in the title or body (any case).")
     ] = None,
+    min_risk: Annotated[
+        float | None,
+        typer.Option("--min-risk", min=0, max=100, help="Only ads scoring at least this (0-100)."),
+    ] = None,
+    minor: Annotated[
+        bool, typer.Option("--minor", help="Only ads flagged as a stated or likely minor.")
+    ] = False,
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many ads.")] = 50,
     as_json: JsonOption = False,
 ) -> None:
-    """Find the stored ads with a phone, email, handle or text; several options must all match.
+    """Find the stored ads with a phone, email, handle, text or risk; several options must all
+    match. With --min-risk or --minor the highest-risk ads come first, minor flags on top.
 
     Phones match however they were written: "(903) 312-1887", "9033121887" and
     "+1 903 312 1887" are the same number.
@@ -261,12 +269,22 @@ def search(
     Example:
 
         safelight search --phone "(903) 312-1887" --db cases.duckdb
+
+        safelight search --minor --min-risk 40 --db cases.duckdb
     """
     from safelight.store import Store
 
     _existing_db(db)
     with Store(db) as store:
-        found = store.search(phone=phone, email=email, text=text, handle=handle, limit=limit)
+        found = store.search(
+            phone=phone,
+            email=email,
+            text=text,
+            handle=handle,
+            limit=limit,
+            min_risk=min_risk,
+            minor=minor,
+        )
     rows = found.to_pylist()
     if as_json:
         for row in rows:
@@ -279,7 +297,7 @@ def search(
         return
     # Ids and times are kept whole (they are copied into other commands); the rest wraps.
     widths = {"ad_id": 20, "posted_at": 16}
-    for name in ("ad_id", "source", "post_id", "posted_at", "location", "title", "matched"):
+    for name in ("ad_id", "source", "post_id", "posted_at", "title", "risk", "minor", "matched"):
         table.add_column(name, no_wrap=name in widths, min_width=widths.get(name), overflow="fold")
     for row in rows:
         table.add_row(
@@ -287,8 +305,9 @@ def search(
             row["source"],
             row["post_id"] or "",
             row["posted_at"].strftime("%Y-%m-%d %H:%M") if row["posted_at"] else "",
-            row["location"] or "",
             _snippet(row["title"] or row["body"] or ""),
+            "" if row["risk"] is None else f"{row['risk']:g}",
+            row["minor"] or "",
             row["matched"],
         )
     console.print(table)
@@ -308,8 +327,8 @@ def analyze(
     timezone: TimezoneOption = None,
     workers: WorkersOption = 1,
 ) -> None:
-    """Ingest, extract and report in one go: the quickest way from a folder of ads to the
-    offline HTML report.
+    """Ingest, extract, score and report in one go: the quickest way from a folder of ads to
+    the offline HTML report.
 
     Example:
 
@@ -337,6 +356,11 @@ def analyze(
     console.print(
         f"ads: {result.stats['ads']:,}  rejects: {result.ingest.rejected:,}  "
         f"distinct phones: {result.stats['distinct_phones']:,}  top places: {top}",
+        highlight=False,
+    )
+    console.print(
+        f"triage: {result.score.minors_stated:,} ads with a stated minor, "
+        f"{result.score.minors_likely:,} likely minors (leads for review)",
         highlight=False,
     )
     console.print(f"report: {result.report}", highlight=False)

@@ -28,8 +28,12 @@ def report(
     ] = None,
     recent: Annotated[
         int,
-        typer.Option("--recent", min=0, help="How many of the most recent ads the table shows "
-                     "(ads with an age under 18 are always added)."),
+        typer.Option(
+            "--recent",
+            min=0,
+            help="How many of the most recent ads the table shows "
+            "(ads with an age under 18 are always added).",
+        ),
     ] = 2000,
     open_report: Annotated[
         bool, typer.Option("--open", help="Open the report in the default browser.")

@@ -26,6 +26,9 @@ __all__ = ["FileProgress", "Store"]
 
 _AD_COLUMNS = ", ".join(AD_SCHEMA.names)
 _EXTRACTION_COLUMNS = ", ".join(f'"{n}"' for n in EXTRACTION_SCHEMA.names)
+# DuckDB's own cap (its cache of table blocks otherwise grows with what a run writes); work
+# beyond it spills to a temporary folder next to the database.
+MEMORY_LIMIT = "512MB"
 # The columns the extract stage needs (``extract_batch``'s input).
 _EXTRACT_INPUT = "a.ad_id, a.title, a.body, a.stated_age, a.images"
 
@@ -45,9 +48,12 @@ class FileProgress:
 
 
 class Store:
-    """A Safelight database file, created and migrated on open. Use as a context manager."""
+    """A Safelight database file, created and migrated on open. Use as a context manager.
 
-    def __init__(self, path: str | Path, *, memory_limit: str | None = None) -> None:
+    ``memory_limit`` caps DuckDB's memory (DuckDB syntax, e.g. ``"2GB"``; None: its default,
+    80% of RAM)."""
+
+    def __init__(self, path: str | Path, *, memory_limit: str | None = MEMORY_LIMIT) -> None:
         self.path = Path(path)
         if self.path.exists() and self.path.is_dir():
             raise UserError(f"--db {self.path} is a folder, not a database file")
@@ -138,12 +144,19 @@ class Store:
         text: str | None = None,
         handle: str | None = None,
         limit: int = 50,
+        *,
+        min_risk: float | None = None,
+        minor: bool = False,
     ) -> pa.Table:
-        """Ads matching every criterion given, newest first. ``phone`` takes any spelling
-        (normalised to E.164), ``email`` any case, ``handle`` ``name``, ``@name`` or
-        ``platform:name``, ``text`` a case-insensitive substring of title or body. Columns:
-        ad_id, source, post_id, posted_at, location, title, body, matched (what matched)."""
-        q = SearchQuery.build(phone=phone, email=email, text=text, handle=handle)
+        """Ads matching every criterion given, newest first (highest risk first when a risk
+        criterion is given). ``phone`` takes any spelling (normalised to E.164), ``email`` any
+        case, ``handle`` ``name``, ``@name`` or ``platform:name``, ``text`` a case-insensitive
+        substring of title or body, ``min_risk`` a least score, ``minor`` a stated or likely
+        minor flag. Columns: ad_id, source, post_id, posted_at, location, title, body, matched
+        (what matched), risk, minor."""
+        q = SearchQuery.build(
+            phone=phone, email=email, text=text, handle=handle, min_risk=min_risk, minor=minor
+        )
         sql, params = search_sql(q, limit)
         return self.query(sql, params)
 
@@ -249,6 +262,8 @@ class Store:
                     self._con.execute(
                         "DELETE FROM extracted_ads WHERE ad_id IN (SELECT ad_id FROM _ids)"
                     )
+                    # a score read the old extractions: it must be redone
+                    self._con.execute("DELETE FROM risk WHERE ad_id IN (SELECT ad_id FROM _ids)")
                 if batch.num_rows:
                     self._con.execute(
                         f"INSERT INTO extractions ({_EXTRACTION_COLUMNS}) "
@@ -262,6 +277,90 @@ class Store:
             finally:
                 self._con.unregister("_ids")
                 self._con.unregister("_rows")
+
+    # -- scoring ---------------------------------------------------------------------------
+
+    def count_to_score(self, *, version: str, all: bool = False) -> int:
+        if all:
+            return self.ad_count()
+        return self._scalar(
+            "SELECT count(*) FROM ads a ANTI JOIN risk r ON a.ad_id = r.ad_id AND r.version = ?",
+            [version],
+        )
+
+    def ads_to_score(
+        self, all: bool = False, batch_size: int = 20_000, *, version: str = "unversioned"
+    ) -> Iterator[tuple[pa.RecordBatch, pa.Table]]:
+        """Stream ``(ads, extractions)`` for the ads not yet scored by scorer ``version``
+        (``all``: every ad): ads as ``ad_id, title, body, stated_age``, and the extraction rows
+        of the fields the score rules read."""
+        if all:
+            self._con.execute("UPDATE risk SET version = '' WHERE version <> ''")
+        cursor = self._con.cursor()
+        try:
+            reader = cursor.sql(
+                "SELECT a.ad_id, a.title, a.body, a.stated_age FROM ads a "
+                "ANTI JOIN risk r ON a.ad_id = r.ad_id AND r.version = ?",
+                params=[version],
+            ).to_arrow_reader(batch_size)
+            for batch in reader:
+                yield batch, self._extractions_of(batch.column("ad_id"))
+        finally:
+            cursor.close()
+
+    def _extractions_of(self, ad_ids: pa.Array) -> pa.Table:
+        cursor = self._con.cursor()
+        try:
+            cursor.register("_ids", pa.table({"ad_id": ad_ids}))
+            return cursor.sql(
+                f"SELECT {_EXTRACTION_COLUMNS} FROM extractions e SEMI JOIN _ids i "
+                "ON e.ad_id = i.ad_id WHERE e.field IN ('age', 'phone', 'name', 'price', 'place')"
+            ).to_arrow_table()
+        finally:
+            cursor.close()
+
+    def write_scores(self, risk: pa.RecordBatch, evidence: pa.RecordBatch, *, version: str) -> None:
+        """Replace the risk rows and evidence of the ads in ``risk``, in one transaction."""
+        with self._transaction():
+            self._con.register("_risk", risk)
+            self._con.register("_evidence", evidence)
+            try:
+                for table in ("risk", "evidence"):
+                    self._con.execute(
+                        f"DELETE FROM {table} WHERE ad_id IN (SELECT ad_id FROM _risk)"
+                    )
+                self._con.execute(
+                    "INSERT INTO risk SELECT ad_id, score, minor, ?, now() FROM _risk", [version]
+                )
+                self._con.execute(
+                    'INSERT INTO evidence SELECT ad_id, indicator, category, text, start, "end", '
+                    "points FROM _evidence"
+                )
+            finally:
+                self._con.unregister("_risk")
+                self._con.unregister("_evidence")
+
+    def median_hourly_prices(self, min_ads: int = 10) -> dict[str, float]:
+        """Median one-hour USD price per place (the first place named in each ad), for places
+        with at least ``min_ads`` priced ads: the local norm the low-price indicator uses."""
+        rows = self._con.execute(
+            """
+            WITH place AS (
+                SELECT ad_id, arg_min(value, start) AS place FROM extractions
+                WHERE field = 'place' AND coalesce(detail, '') NOT LIKE '%area code%'
+                GROUP BY ad_id),
+            hourly AS (
+                SELECT ad_id, min(CAST(json_extract(value, '$.amount') AS DOUBLE)) AS amount
+                FROM extractions
+                WHERE field = 'price' AND json_extract(value, '$.minutes') = 60
+                  AND json_extract_string(value, '$.currency') = 'USD'
+                GROUP BY ad_id)
+            SELECT p.place, median(h.amount) FROM hourly h JOIN place p USING (ad_id)
+            GROUP BY p.place HAVING count(*) >= ?
+            """,
+            [min_ads],
+        ).fetchall()
+        return {place: float(median) for place, median in rows}
 
     # -- ingest bookkeeping ----------------------------------------------------------------
 

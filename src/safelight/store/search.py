@@ -84,6 +84,8 @@ class SearchQuery:
     emails: tuple[str, ...] = ()
     handle: tuple[str | None, str] | None = None
     text: str | None = None
+    min_risk: float | None = None
+    minor: bool = False
 
     @classmethod
     def build(
@@ -93,9 +95,16 @@ class SearchQuery:
         email: str | None = None,
         text: str | None = None,
         handle: str | None = None,
+        min_risk: float | None = None,
+        minor: bool = False,
     ) -> SearchQuery:
-        if not any(v and v.strip() for v in (phone, email, text, handle)):
-            raise UserError("give something to search for: --phone, --email, --handle or --text")
+        if not any(v and v.strip() for v in (phone, email, text, handle)) and not (
+            minor or min_risk is not None
+        ):
+            raise UserError(
+                "give something to search for: --phone, --email, --handle, --text, "
+                "--min-risk or --minor"
+            )
         phones: tuple[str, ...] = ()
         if phone and phone.strip():
             phones = tuple(normalise_phone(phone))
@@ -103,7 +112,8 @@ class SearchQuery:
                 raise UserError("could not read a phone number from the --phone value")
         emails = tuple(normalise_email(email)) if email and email.strip() else ()
         handle_q = normalise_handle(handle) if handle and handle.strip() else None
-        return cls(phones, emails, handle_q, text.strip() if text and text.strip() else None)
+        text_q = text.strip() if text and text.strip() else None
+        return cls(phones, emails, handle_q, text_q, min_risk, minor)
 
 
 def search_sql(q: SearchQuery, limit: int) -> tuple[str, list[Any]]:
@@ -143,6 +153,21 @@ def search_sql(q: SearchQuery, limit: int) -> tuple[str, list[Any]]:
             "WHERE title ILIKE ? ESCAPE '\\' OR body ILIKE ? ESCAPE '\\'"
         )
         params += [pattern, pattern]
+    if q.min_risk is not None or q.minor:
+        where = ["score >= ?"]
+        params.append(float(q.min_risk or 0))
+        if q.minor:
+            where.append("minor <> 'none'")
+        parts.append(
+            "SELECT ad_id, 'risk' AS crit, 'risk ' || round(score, 1) || CASE minor "
+            "WHEN 'none' THEN '' ELSE ', minor ' || minor END AS matched FROM risk "
+            f"WHERE {' AND '.join(where)}"
+        )
+    order = (
+        "r.minor = 'none', r.score DESC NULLS LAST, a.posted_at DESC NULLS LAST, a.ad_id"
+        if q.min_risk is not None or q.minor
+        else "a.posted_at DESC NULLS LAST, a.ad_id"
+    )
     union = "\n    UNION ALL\n    ".join(parts)
     sql = f"""
 WITH hits AS (
@@ -152,9 +177,10 @@ matched AS (
     SELECT ad_id, string_agg(DISTINCT matched, '; ' ORDER BY matched) AS matched
     FROM hits GROUP BY ad_id HAVING count(DISTINCT crit) = {len(parts)}
 )
-SELECT a.ad_id, a.source, a.post_id, a.posted_at, a.location, a.title, a.body, m.matched
-FROM matched m JOIN ads a ON a.ad_id = m.ad_id
-ORDER BY a.posted_at DESC NULLS LAST, a.ad_id
+SELECT a.ad_id, a.source, a.post_id, a.posted_at, a.location, a.title, a.body, m.matched,
+       r.score AS risk, r.minor
+FROM matched m JOIN ads a ON a.ad_id = m.ad_id LEFT JOIN risk r ON r.ad_id = a.ad_id
+ORDER BY {order}
 LIMIT ?
 """
     params.append(int(limit))

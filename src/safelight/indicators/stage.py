@@ -1,0 +1,104 @@
+"""The score stage as a pure function over a batch (Arrow in, Arrow out).
+
+Input: ads (``ad_id``, ``title``, ``body``, ``stated_age``) and, per ad, its stored extraction
+rows (``records.EXTRACTION_SCHEMA``). Output: one ``RISK_SCHEMA`` row per ad and one
+``EVIDENCE_SCHEMA`` row per piece of evidence. No connection, no global state, so the store
+runs it over batches in-process and a distributed engine can run it unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import pyarrow as pa
+
+from safelight.extract.base import Match
+from safelight.indicators.catalog import Catalog, load_catalog
+from safelight.indicators.score import assess
+from safelight.records import ad_text
+
+__all__ = ["EVIDENCE_SCHEMA", "RISK_SCHEMA", "score_batch", "scorer_version"]
+
+RISK_SCHEMA = pa.schema([("ad_id", pa.string()), ("score", pa.float64()), ("minor", pa.string())])
+EVIDENCE_SCHEMA = pa.schema(
+    [
+        ("ad_id", pa.string()),
+        ("indicator", pa.string()),
+        ("category", pa.string()),
+        ("text", pa.string()),
+        ("start", pa.int32()),
+        ("end", pa.int32()),
+        ("points", pa.float64()),
+    ]
+)
+
+
+@cache
+def scorer_version() -> str:
+    """Changes whenever the catalogue or the scoring code does, so stale scores are redone."""
+    digest = hashlib.sha256()
+    root = resources.files("safelight.indicators")
+    for name in sorted(["catalog.py", "detect.py", "fold.py", "rules.py", "score.py"]):
+        digest.update(root.joinpath(name).read_bytes())
+    for name in ("catalog.yaml", "sources.yaml"):
+        digest.update(root.joinpath("data", name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def score_batch(
+    ads: pa.RecordBatch | pa.Table,
+    extractions: pa.RecordBatch | pa.Table,
+    *,
+    median_hourly_price: Mapping[str, float] | None = None,
+    catalog: Catalog | None = None,
+) -> tuple[pa.RecordBatch, pa.RecordBatch]:
+    """Risk and evidence rows for a batch of ads and their extraction rows."""
+    catalog = catalog or load_catalog()
+    fields = _fields_by_ad(extractions)
+    cols = ads.to_pydict()
+    risk_rows: list[dict[str, Any]] = []
+    evidence_rows: list[dict[str, Any]] = []
+    for ad_id, title, body in zip(cols["ad_id"], cols["title"], cols["body"], strict=True):
+        result = assess(
+            ad_text(title, body),
+            fields.get(ad_id, {}),
+            catalog=catalog,
+            median_hourly_price=median_hourly_price,
+        )
+        risk_rows.append({"ad_id": ad_id, "score": result.score, "minor": result.minor})
+        evidence_rows.extend({"ad_id": ad_id, **e.to_json()} for e in result.evidence)
+    return (
+        pa.RecordBatch.from_pylist(risk_rows, schema=RISK_SCHEMA),
+        pa.RecordBatch.from_pylist(evidence_rows, schema=EVIDENCE_SCHEMA),
+    )
+
+
+def _fields_by_ad(extractions: pa.RecordBatch | pa.Table) -> dict[str, dict[str, list[Match]]]:
+    out: dict[str, dict[str, list[Match]]] = defaultdict(lambda: defaultdict(list))
+    if not extractions.num_rows:
+        return out
+    c = extractions.to_pydict()
+    for i, ad_id in enumerate(c["ad_id"]):
+        field = c["field"][i]
+        if field in ("emoji", "image", "email", "handle"):
+            continue  # no rule reads these; skip the parsing
+        detail = json.loads(c["detail"][i]) if c["detail"][i] else {}
+        value = _value(field, c["value"][i])
+        out[ad_id][field].append(
+            Match(field, value, c["text"][i], c["start"][i], c["end"][i], detail)
+        )
+    return out
+
+
+def _value(field: str, stored: str) -> Any:
+    if field == "age":
+        return int(stored)
+    if field == "price":
+        return json.loads(stored)
+    return stored
