@@ -16,9 +16,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	rm -rf out/demo-data out/safelight.duckdb
-	$(BIN)/safelight synth --ads $(DEMO_ADS) --seed 7 --out out/demo-data
+	rm -rf out/demo-data out/safelight.duckdb out/safelight.rejects.jsonl
+	$(BIN)/safelight synth --ads $(DEMO_ADS) --seed 7 --days 21 --bad-records 8 --out out/demo-data
 	$(BIN)/safelight analyze out/demo-data --db out/safelight.duckdb --out out
+	@echo
+	@echo "Open out/report.html in a browser. Try: .venv/bin/safelight search --db out/safelight.duckdb --minor"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
