@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from safelight.indicators.catalog import Catalog, Indicator, load_catalog
@@ -80,12 +81,16 @@ def assess(
     fired: list[tuple[Indicator, str, int | None, int | None]] = [
         (h.indicator, text[h.start : h.end], h.start, h.end) for h in hits
     ]
-    for ind in catalog.indicators:
-        if ind.rule:
-            fired.extend((ind, *span) for span in RULES[ind.rule](ctx))
+    for ind in _rule_indicators(catalog):
+        fired.extend((ind, *span) for span in RULES[ind.rule](ctx))  # type: ignore[index]
     evidence = _with_points(fired)
     score = round(sum(e.points for e in evidence), 1)
     return Assessment(score, _minor_flag(fired), tuple(evidence))
+
+
+@cache
+def _rule_indicators(catalog: Catalog) -> tuple[Indicator, ...]:
+    return tuple(ind for ind in catalog.indicators if ind.rule)
 
 
 def _with_points(fired: list[tuple[Indicator, str, int | None, int | None]]) -> list[Evidence]:

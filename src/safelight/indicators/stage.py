@@ -88,7 +88,9 @@ def _fields_by_ad(extractions: pa.RecordBatch | pa.Table) -> dict[str, dict[str,
         field = c["field"][i]
         if field in ("emoji", "image", "email", "handle"):
             continue  # no rule reads these; skip the parsing
-        detail = json.loads(c["detail"][i]) if c["detail"][i] else {}
+        # only phone (obfuscation) and place (area code) details are read by the rules
+        raw_detail = c["detail"][i] if field in ("phone", "place") else None
+        detail = json.loads(raw_detail) if raw_detail else {}
         value = _value(field, c["value"][i])
         out[ad_id][field].append(
             Match(field, value, c["text"][i], c["start"][i], c["end"][i], detail)
