@@ -176,8 +176,12 @@ _HASH_STRIP = re.compile(r"[\W_]+", re.UNICODE)
 
 def content_hash(title: str | None, body: str | None) -> str:
     """Hash of the text with case, accents, punctuation and spacing removed: groups reposts."""
-    text = unicodedata.normalize("NFKD", f"{title or ''} {body or ''}").casefold()
-    text = _HASH_STRIP.sub(" ", "".join(c for c in text if not unicodedata.combining(c)))
+    text = f"{title or ''} {body or ''}"
+    if text.isascii():  # same result as below, without the per-character loop
+        text = _HASH_STRIP.sub(" ", text.lower())
+    else:
+        text = unicodedata.normalize("NFKD", text).casefold()
+        text = _HASH_STRIP.sub(" ", "".join(c for c in text if not unicodedata.combining(c)))
     return hashlib.sha256(text.strip().encode()).hexdigest()[:16]
 
 
