@@ -84,7 +84,7 @@ def bench(texts: list[str], repeat: int) -> dict[str, float]:
     n = len(texts)
     for ex in chain:
         # The found dict as it stands when ``ex`` runs: later fields still empty.
-        later = {e.field for e in chain[chain.index(ex):]}
+        later = {e.field for e in chain[chain.index(ex) :]}
         views = [{k: ([] if k in later else v) for k, v in f.items()} for f in founds]
         pairs = list(zip(texts, views, strict=True))
         extract = ex.extract
@@ -120,8 +120,11 @@ def main() -> None:
     fields = [ex.field for ex in extractors()]
     head = f"{'µs/ad':<10}" + "".join(f"{name:>10}" for name in corpora)
     sys.stdout.write(head + "\n" + "-" * len(head) + "\n")
-    sys.stdout.write(f"{'chars':<10}" + "".join(
-        f"{sum(map(len, t)) / len(t):>10.0f}" for t in corpora.values()) + "\n")
+    sys.stdout.write(
+        f"{'chars':<10}"
+        + "".join(f"{sum(map(len, t)) / len(t):>10.0f}" for t in corpora.values())
+        + "\n"
+    )
     for key in [*fields, "sum", "total"]:
         row = []
         for name in corpora:
@@ -133,8 +136,10 @@ def main() -> None:
         total = results[name]["total"]
         sys.stdout.write(f"{name}: {1e6 / total:,.0f} ads/s for extract_text\n")
     if args.json:
-        sys.stdout.write(json.dumps({k: {f: round(v, 2) for f, v in r.items()}
-                                     for k, r in results.items()}) + "\n")
+        sys.stdout.write(
+            json.dumps({k: {f: round(v, 2) for f, v in r.items()} for k, r in results.items()})
+            + "\n"
+        )
 
 
 if __name__ == "__main__":
