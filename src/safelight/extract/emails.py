@@ -25,12 +25,8 @@ __all__ = ["EXTRACTOR", "EmailExtractor"]
 
 _OPEN = r"[\(\[\{<]"
 _CLOSE = r"[\)\]\}>]"
-_AT = (
-    rf"(?:\s*@\s*|\s*{_OPEN}\s*(?:at|@)\s*{_CLOSE}\s*|\s*-at-\s*|\s+at\s+)"
-)
-_DOT = (
-    rf"(?:\s*\.\s*|\s*{_OPEN}\s*(?:dot|\.)\s*{_CLOSE}\s*|\s*-dot-\s*|\s+dot\s+)"
-)
+_AT = rf"(?:\s*@\s*|\s*{_OPEN}\s*(?:at|@)\s*{_CLOSE}\s*|\s*-at-\s*|\s+at\s+)"
+_DOT = rf"(?:\s*\.\s*|\s*{_OPEN}\s*(?:dot|\.)\s*{_CLOSE}\s*|\s*-dot-\s*|\s+dot\s+)"
 _LOCAL = r"[a-z0-9](?:[a-z0-9._%+\-]{0,62}[a-z0-9_])?"
 _LABEL = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
 
@@ -72,6 +68,7 @@ def _local_start(text: str, anchor: int) -> int | None:
     while j < end and not text[j].isalnum():
         j += 1  # the pattern's local part starts with a letter or digit
     return j if j < end else None
+
 
 def _words(key: str) -> frozenset[str]:
     return frozenset(_DATA[key]["words"].split())
@@ -145,8 +142,14 @@ class EmailExtractor:
                 return None
         end = m.start("domain") + _domain_length(domain_raw, cut)
         value = f"{local}@{'.'.join(labels)}"
-        return Match("email", value, text[m.start() : end], m.start(), end,
-                     {"obfuscated": at.strip() != "@" or "." not in domain_raw})
+        return Match(
+            "email",
+            value,
+            text[m.start() : end],
+            m.start(),
+            end,
+            {"obfuscated": at.strip() != "@" or "." not in domain_raw},
+        )
 
 
 def _domain_length(domain_raw: str, last_label: int) -> int:

@@ -27,9 +27,7 @@ _KEYCAP = "\u20e3"
 # Signs the emoji table lists that ads use as plain typography, and the "keycap: 10" digit.
 _NOT_EMOJI = frozenset("\u00a9\u00ae\u2122\U0001f51f")
 # Characters that can start an emoji (the table's first code points all fall in these ranges).
-_CANDIDATE = re.compile(
-    "[\u00a9\u00ae\u203c-\u3299\U0001f000-\U0001faff]"
-)
+_CANDIDATE = re.compile("[\u00a9\u00ae\u203c-\u3299\U0001f000-\U0001faff]")
 
 
 def normalise_emoji(emoji_text: str) -> str:

@@ -197,8 +197,9 @@ class HandleExtractor:
                 return
             for platform in dict.fromkeys(platforms):
                 value = {"platform": platform, "handle": handle}
-                out.append(Match("handle", value, text[start:end], start, end,
-                                 {"platform": platform}))
+                out.append(
+                    Match("handle", value, text[start:end], start, end, {"platform": platform})
+                )
 
         if has_url:
             self._urls(text, low, p, add)

@@ -35,13 +35,28 @@ __all__ = ["EXTRACTOR", "NameExtractor", "load_lexicon"]
 _STRONG, _WEAK, _AFTER = 2, 1, 0
 _WORD = r"[^\W\d_]{2,20}"
 _NAME = rf"(?P<name>{_WORD})(?![\w@]|['’]\w\w)"
-_MORE = re.compile(rf"\s*(?:,|&|\+|/|\band\b|\bor\b|\bn\b|\b&amp;\b)\s*({_WORD})(?![\w@])",
-                   re.IGNORECASE)
+_MORE = re.compile(
+    rf"\s*(?:,|&|\+|/|\band\b|\bor\b|\bn\b|\b&amp;\b)\s*({_WORD})(?![\w@])", re.IGNORECASE
+)
 _STATE_CODES = sorted(s.abbr for s in us.states.STATES_AND_TERRITORIES)
 _STATE_NAMES = sorted((s.name for s in us.states.STATES_AND_TERRITORIES), key=len, reverse=True)
 # Codes that are also words ("Mia OR Lexi", "OH"): a state only after a comma.
-_WORDLIKE_CODES = {"AL", "AS", "CO", "DE", "HI", "ID", "IN", "LA", "MA", "ME", "OH", "OK", "OR",
-                   "PA"}
+_WORDLIKE_CODES = {
+    "AL",
+    "AS",
+    "CO",
+    "DE",
+    "HI",
+    "ID",
+    "IN",
+    "LA",
+    "MA",
+    "ME",
+    "OH",
+    "OK",
+    "OR",
+    "PA",
+}
 # What follows a word that is not a name: a date, a state, a price word.
 _NOT_AFTER = re.compile(
     rf"\s*(?:,\s*(?:{'|'.join(_STATE_CODES)})\b"
@@ -72,9 +87,11 @@ def _data(name: str) -> str:
 
 @cache
 def load_lexicon() -> Lexicon:
-    rows = csv.DictReader(io.StringIO(
-        "".join(line for line in io.StringIO(_data("first_names.csv")) if line[:1] != "#")
-    ))
+    rows = csv.DictReader(
+        io.StringIO(
+            "".join(line for line in io.StringIO(_data("first_names.csv")) if line[:1] != "#")
+        )
+    )
     names = {row["name"]: row["common_word"] == "1" for row in rows}
     raw: dict[str, Any] = yaml.safe_load(_data("names.yaml"))
     cues = raw["cues"]
@@ -116,8 +133,10 @@ class NameExtractor:
         low = text.lower()
         words = _ascii(text).translate(_PUNCT)
         pos = 0
-        present = [*lex.needles.intersection(words.lower().split()),
-                   *(p for p in lex.phrases if p in low)]
+        present = [
+            *lex.needles.intersection(words.lower().split()),
+            *(p for p in lex.phrases if p in low),
+        ]
         for start in _word_starts(low, present):
             if start < pos:
                 continue
@@ -151,8 +170,15 @@ class NameExtractor:
         self._bare(text, words, lex, taken, found, out)
         return out
 
-    def _bare(self, text: str, words: str, lex: Lexicon, taken: list[tuple[int, int]],
-              found: Mapping[str, list[Match]], out: list[Match]) -> None:
+    def _bare(
+        self,
+        text: str,
+        words: str,
+        lex: Lexicon,
+        taken: list[tuple[int, int]],
+        found: Mapping[str, list[Match]],
+        out: list[Match],
+    ) -> None:
         """Capitalised lexicon names without a cue ("Kandi 20 and Mia 22", "Nurse Nikki"):
         names that are not English words, outside places, handles and emails."""
         names = lex.bare_forms.intersection(words.split())
@@ -163,10 +189,12 @@ class NameExtractor:
             i = text.find(word)
             while i >= 0:
                 end = i + len(word)
-                if ((i == 0 or not text[i - 1].isalnum()) and (end == len(text) or not
-                        (text[end].isalnum() or text[end] in "@_"))
-                        and not any(s < end and i < (e or 0) for s, e in places)
-                        and self._take(text, i, end, _WEAK, lex, taken, out)):
+                if (
+                    (i == 0 or not text[i - 1].isalnum())
+                    and (end == len(text) or not (text[end].isalnum() or text[end] in "@_"))
+                    and not any(s < end and i < (e or 0) for s, e in places)
+                    and self._take(text, i, end, _WEAK, lex, taken, out)
+                ):
                     self._more(text, end, lex, taken, out)
                     before = _LIST_BEFORE.search(text, max(0, i - 26), i)
                     if before is not None:  # "Amber & Ashley"
@@ -174,8 +202,15 @@ class NameExtractor:
                 i = text.find(word, end)
 
     @staticmethod
-    def _take(text: str, start: int, end: int, strength: int, lex: Lexicon,
-              taken: list[tuple[int, int]], out: list[Match]) -> bool:
+    def _take(
+        text: str,
+        start: int,
+        end: int,
+        strength: int,
+        lex: Lexicon,
+        taken: list[tuple[int, int]],
+        out: list[Match],
+    ) -> bool:
         word = text[start:end]
         if not _is_name(word, strength, lex, text):
             return False
@@ -188,8 +223,9 @@ class NameExtractor:
         out.append(Match("name", word[0].upper() + word[1:].lower(), word, start, end, {}))
         return True
 
-    def _more(self, text: str, pos: int, lex: Lexicon, taken: list[tuple[int, int]],
-              out: list[Match]) -> None:
+    def _more(
+        self, text: str, pos: int, lex: Lexicon, taken: list[tuple[int, int]], out: list[Match]
+    ) -> None:
         """Further names in a list: "ask for Mia or Lexi", "Mia, Lexi & Kandi"."""
         while (m := _MORE.match(text, pos)) is not None:
             if not self._take(text, m.start(1), m.end(1), _WEAK, lex, taken, out):
@@ -202,7 +238,7 @@ _DATE_AFTER = re.compile(r"[ \t]*\d")
 _AFTER_NEEDLES = ("here", "xo", "is ")
 _LIST_BEFORE = re.compile(rf"(?<![\w'’])({_WORD})[ \t]*(?:,|&|\+|\band\b)[ \t]*$")
 _AGE_AFTER = re.compile(r"[ \t]*[,(]?[ \t]*\d{2}(?!\d)")
-_PUNCT = str.maketrans({c: " " for c in "!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~’‘“”•·…"})
+_PUNCT = str.maketrans({c: " " for c in '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~’‘“”•·…'})
 
 
 def _word_starts(low: str, needles: Iterable[str]) -> list[int]:
@@ -236,8 +272,12 @@ def _is_name(word: str, strength: int, lex: Lexicon, text: str = "") -> bool:
     common = lex.names.get(low)
     capitalised = word[0].isupper()
     if common is None:  # not in the lexicon
-        return (strength == _STRONG and capitalised and len(word) >= 3
-                and (word[1:].islower() or word.isupper()))
+        return (
+            strength == _STRONG
+            and capitalised
+            and len(word) >= 3
+            and (word[1:].islower() or word.isupper())
+        )
     if not common:
         return True
     if strength == _AFTER and not capitalised:

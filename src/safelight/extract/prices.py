@@ -134,10 +134,16 @@ def _lexicon() -> _Lexicon:
 _WORD_HOURS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "1 1/2": 1.5}
 # Gaps between an amount and a duration: tight (space, ":", "=", "@", "/", "for", "per"...)
 # or loose (with a comma, "|", ";", newline...). Anything else breaks the link.
-_TIGHT = re.compile(r"[ \t:=@/\-–—~*>]*(?:(?:for|per|a|an|at|is|just|only|donations?|roses?|🌹)"
-                    r"[ \t:=@/\-–—~*]*)*\Z", re.IGNORECASE)
-_LOOSE = re.compile(r"[\s:=@/\-–—~*>.,|;!()\[\]&+]*(?:(?:for|per|a|an|at|is|donations?|roses?)\b"
-                    r"[\s:=@/\-–,]*)*\Z", re.IGNORECASE)
+_TIGHT = re.compile(
+    r"[ \t:=@/\-–—~*>]*(?:(?:for|per|a|an|at|is|just|only|donations?|roses?|🌹)"
+    r"[ \t:=@/\-–—~*]*)*\Z",
+    re.IGNORECASE,
+)
+_LOOSE = re.compile(
+    r"[\s:=@/\-–—~*>.,|;!()\[\]&+]*(?:(?:for|per|a|an|at|is|donations?|roses?)\b"
+    r"[\s:=@/\-–,]*)*\Z",
+    re.IGNORECASE,
+)
 _SLASH = re.compile(r"\s*/\s*\Z")
 _TITLE_AGE = re.compile(r"[ \t!.]*(?:\n|\Z)")
 _TITLE_DASH = re.compile(r"\s[-–]\s*\Z")
@@ -174,8 +180,9 @@ def _duration_minutes(word: str) -> int | None:
 
 
 # Cheap look after a digit run that rules it out as a price before any window is scanned.
-_NEVER_PRICE = re.compile(r"(?:\s*(?:%|'|’|lbs?\b|[a-g]\b|dd|-\s*\d+\s*-|/\s*7\b)|:\d)",
-                          re.IGNORECASE)
+_NEVER_PRICE = re.compile(
+    r"(?:\s*(?:%|'|’|lbs?\b|[a-g]\b|dd|-\s*\d+\s*-|/\s*7\b)|:\d)", re.IGNORECASE
+)
 _ALNUM = re.compile(r"[^\W_]*")  # str.isalnum() characters, as one regex
 
 
@@ -187,9 +194,14 @@ def _runs_re(max_digits: int, not_after: re.Pattern[str] | None) -> re.Pattern[s
     return re.compile(rf"(?<!\d)\d{{1,{max_digits}}}(?!\d){tail}", flags)
 
 
-def number_windows(text: str, blocked: list[tuple[int, int]], before: int, after: int,
-                   max_digits: int = 5, not_after: re.Pattern[str] | None = None
-                   ) -> list[tuple[int, int]]:
+def number_windows(
+    text: str,
+    blocked: list[tuple[int, int]],
+    before: int,
+    after: int,
+    max_digits: int = 5,
+    not_after: re.Pattern[str] | None = None,
+) -> list[tuple[int, int]]:
     """Stretches of ``text`` around runs of at most ``max_digits`` digits outside ``blocked``
     spans, widened to whole words and merged. Scanning only these keeps the token regexes off
     the (long) wordy parts of an ad."""
@@ -217,17 +229,24 @@ def _tokens(text: str, blocked: list[tuple[int, int]]) -> list[_Tok]:
     out: list[_Tok] = []
     low = text.lower()
     source, token = (low, lex.token_lower) if len(low) == len(text) else (text, lex.token)
-    matches = (m for ws, we in number_windows(text, blocked, 24, 24, not_after=_NEVER_PRICE)
-               for m in token.finditer(source, ws, we))
+    matches = (
+        m
+        for ws, we in number_windows(text, blocked, 24, 24, not_after=_NEVER_PRICE)
+        for m in token.finditer(source, ws, we)
+    )
     for m in matches:
         g = m.groupdict()
-        if (g["skip"] is not None or g["skip2"] is not None
-                or (blocked and any(s < m.end() and m.start() < e for s, e in blocked))):
+        if (
+            g["skip"] is not None
+            or g["skip2"] is not None
+            or (blocked and any(s < m.end() and m.start() < e for s, e in blocked))
+        ):
             out.append(_Tok("skip", m.start(), m.end(), 0))
             continue
         if g["pnum"] is not None:
-            out.append(_Tok("amt", m.start(), m.end(), _amount(g["pnum"], g["pk"]),
-                            _currency(g["pcur"])))
+            out.append(
+                _Tok("amt", m.start(), m.end(), _amount(g["pnum"], g["pk"]), _currency(g["pcur"]))
+            )
         elif g["hnum"] is not None or g["hword"] is not None:
             num, unit = ("hnum", "hunit") if g["hnum"] is not None else ("hword", "hunit2")
             raw = g[num].lower()
@@ -244,28 +263,41 @@ def _tokens(text: str, blocked: list[tuple[int, int]]) -> list[_Tok]:
             if minutes is not None:
                 out.append(_Tok("dur", m.start(), m.end(), minutes))
         elif g["snum"] is not None:
-            out.append(_Tok("amt", m.start(), m.end(), _amount(g["snum"], g["sk"]),
-                            _currency(g["scur"])))
+            out.append(
+                _Tok("amt", m.start(), m.end(), _amount(g["snum"], g["sk"]), _currency(g["scur"]))
+            )
         elif g["bnum"] is not None:
             context = bool(lex.context.search(text, max(0, m.start() - 28), m.start()))
-            if (context and "\n" not in text[:m.start()] and _TITLE_AGE.match(text, m.end())
-                    and _TITLE_DASH.search(text, max(0, m.start() - 4), m.start())):
+            if (
+                context
+                and "\n" not in text[: m.start()]
+                and _TITLE_AGE.match(text, m.end())
+                and _TITLE_DASH.search(text, max(0, m.start() - 4), m.start())
+            ):
                 context = False  # "INCALL SPECIALS - 20" ending a title: the poster's age
-            out.append(_Tok("amt", m.start(), m.end(), _amount(g["bnum"], g["bk"]),
-                            context=context))
+            out.append(
+                _Tok("amt", m.start(), m.end(), _amount(g["bnum"], g["bk"]), context=context)
+            )
     # Numbers out of the price range (zip codes, "2 girls") must not take a neighbour's duration.
-    return [t if t.kind != "amt" or MIN_AMOUNT <= t.value <= MAX_AMOUNT
-            else _Tok("skip", t.start, t.end, 0) for t in out]
+    return [
+        t
+        if t.kind != "amt" or MIN_AMOUNT <= t.value <= MAX_AMOUNT
+        else _Tok("skip", t.start, t.end, 0)
+        for t in out
+    ]
 
 
 def _pair(text: str, toks: list[_Tok]) -> list[tuple[_Tok, _Tok | None]]:
     """Give each amount its duration (or None)."""
-    links = [_link(text[a.end:b.start]) if a.kind != "skip" and b.kind != "skip" else 0
-             for a, b in zip(toks, toks[1:], strict=False)]
+    links = [
+        _link(text[a.end : b.start]) if a.kind != "skip" and b.kind != "skip" else 0
+        for a, b in zip(toks, toks[1:], strict=False)
+    ]
     # Orientation of each chain of linked tokens: the kind of its first token.
     first_kind: list[str] = []
     for i, tok in enumerate(toks):
         first_kind.append(first_kind[i - 1] if i and links[i - 1] else tok.kind)
+
     def prefers(j: int) -> int | None:
         """Which amount a duration leans to: the tighter side; on a tie, the list's order."""
         left = links[j - 1] if j and toks[j - 1].kind == "amt" else 0
@@ -281,16 +313,25 @@ def _pair(text: str, toks: list[_Tok]) -> list[tuple[_Tok, _Tok | None]]:
         if tok.kind != "amt":
             continue
         left = links[i - 1] if i and toks[i - 1].kind == "dur" and prefers(i - 1) == i else 0
-        right = (links[i] if i + 1 < len(toks) and toks[i + 1].kind == "dur"
-                 and prefers(i + 1) == i else 0)
+        right = (
+            links[i]
+            if i + 1 < len(toks) and toks[i + 1].kind == "dur" and prefers(i + 1) == i
+            else 0
+        )
         if left > right or (left and left == right and first_kind[i] == "dur"):
             dur: _Tok | None = toks[i - 1]
         elif right:
             dur = toks[i + 1]
         else:
             dur = None
-        if (dur is None and i and pairs and toks[i - 1] is pairs[-1][0] and pairs[-1][1]
-                and _SLASH.match(text[toks[i - 1].end:tok.start])):
+        if (
+            dur is None
+            and i
+            and pairs
+            and toks[i - 1] is pairs[-1][0]
+            and pairs[-1][1]
+            and _SLASH.match(text[toks[i - 1].end : tok.start])
+        ):
             dur = pairs[-1][1]  # "hh 100/150" (incall/outcall): shares the first's duration
         pairs.append((tok, dur))
     return pairs
@@ -300,8 +341,11 @@ class PriceExtractor:
     field = "price"
 
     def extract(self, text: str, found: Mapping[str, list[Match]]) -> list[Match]:
-        blocked = [(m.start, m.end) for m in found.get("phone", ()) if m.start is not None
-                   and m.end is not None]
+        blocked = [
+            (m.start, m.end)
+            for m in found.get("phone", ())
+            if m.start is not None and m.end is not None
+        ]
         toks = _tokens(text, blocked)
         out: list[Match] = []
         for amt, dur in _pair(text, toks):
@@ -309,13 +353,19 @@ class PriceExtractor:
                 continue
             if dur is None and amt.currency is None and not amt.context:
                 continue
-            if amt.currency is None and 1900 <= amt.value <= 2099 and (dur is None or dur.value
-                                                                      < 120):
+            if (
+                amt.currency is None
+                and 1900 <= amt.value <= 2099
+                and (dur is None or dur.value < 120)
+            ):
                 continue  # a year ("since 2014"), not an hourly rate
             start = min(amt.start, dur.start) if dur else amt.start
             end = max(amt.end, dur.end) if dur else amt.end
-            value = {"amount": amt.value, "currency": amt.currency or "USD",
-                     "minutes": dur.value if dur else None}
+            value = {
+                "amount": amt.value,
+                "currency": amt.currency or "USD",
+                "minutes": dur.value if dur else None,
+            }
             out.append(Match("price", value, text[start:end], start, end))
         return out
 

@@ -60,6 +60,7 @@ def site_name(host: str) -> str:
         labels = labels[:-1]
     return labels[-2] if len(labels) >= 2 else (labels[0] if labels else "")
 
+
 _FLAGS = re.IGNORECASE | re.MULTILINE
 _PROFILE_KEYS = {"name", "source", "priority", "match", "fields", "description"}
 _MATCH_KEYS = {"selector", "selector_any", "html_regex", "text_regex"}

@@ -69,16 +69,21 @@ def vocabulary() -> Vocabulary:
 
 
 def _singular(term: str) -> str:
-    aliases = {"bar code": "barcode", "cherries": "cherry", "paw prints": "paw print",
-               "wings": "angel wings"}
+    aliases = {
+        "bar code": "barcode",
+        "cherries": "cherry",
+        "paw prints": "paw print",
+        "wings": "angel wings",
+    }
     if term in aliases:
         return aliases[term]
     return term[:-1] if term.endswith("s") and not term.endswith("ss") else term
 
 
 def _alternation(terms: Iterable[str]) -> str:
-    return "|".join(re.escape(t).replace(r"\ ", r"[\s\-]+") for t in sorted(terms, key=len,
-                                                                            reverse=True))
+    return "|".join(
+        re.escape(t).replace(r"\ ", r"[\s\-]+") for t in sorted(terms, key=len, reverse=True)
+    )
 
 
 @cache
@@ -90,21 +95,28 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "feet": re.compile(
             r"(?<![\d.$])(?P<ft>[4-6])\s*(?:'|’|′|ft\.?|foot|feet)\s*"
             r"(?:(?P<in>1[01]|\d)(?![\d])(?:\.5)?\s*(?:\"|”|″|''|’’|in(?:ch(?:es)?)?\b\.?)?)?"
-            r"(?:\s*ft\b|\s*tall\b)?", flags),
+            r"(?:\s*ft\b|\s*tall\b)?",
+            flags,
+        ),
         "cm": re.compile(r"(?<![\d.$])(?:(?P<cm>1[4-9]\d)\s*cm|1[.,](?P<m>[4-9]\d)\s*m)\b", flags),
         "weight": re.compile(
-            r"(?<![\d.$])(?P<num>\d{2,3})\s*(?P<unit>lbs?\b\.?|pounds\b|#|kgs?\b|kilos?\b)", flags),
+            r"(?<![\d.$])(?P<num>\d{2,3})\s*(?P<unit>lbs?\b\.?|pounds\b|#|kgs?\b|kilos?\b)", flags
+        ),
         "hair": re.compile(
             rf"\b(?:hair(?:\s*colou?r)?\s*(?::|-|is)?\s*(?P<after>{hair})\b"
-            rf"|(?P<term>{hair})\b(?P<cue>[\s\-]*hair(?:ed)?\b)?)", flags),
+            rf"|(?P<term>{hair})\b(?P<cue>[\s\-]*hair(?:ed)?\b)?)",
+            flags,
+        ),
         "eyes": re.compile(
             rf"\b(?:eyes?(?:\s*colou?r)?\s*(?::|-|are)\s*(?P<after>{eyes})\b"
-            rf"|(?P<term>{eyes})[\s\-]*eye(?:s|d)?\b)", flags),
+            rf"|(?P<term>{eyes})[\s\-]*eye(?:s|d)?\b)",
+            flags,
+        ),
         "kind": re.compile(rf"\b(?:{_alternation(v.mark_kinds)})\b", flags),
         "motif": re.compile(rf"\b(?:{_alternation(v.motifs)})\b", flags),
         "location": re.compile(
-            rf"\b(?:(?P<side>left|right)\s+)?(?P<loc>{_alternation(v.locations)})\b",
-            flags),
+            rf"\b(?:(?P<side>left|right)\s+)?(?P<loc>{_alternation(v.locations)})\b", flags
+        ),
     }
 
 
@@ -112,9 +124,7 @@ def _free(start: int, end: int, taken: Sequence[tuple[int, int]]) -> bool:
     return all(end <= a or start >= b for a, b in taken)
 
 
-def extract_descriptors(
-    text: str, avoid: Iterable[tuple[int, int]] = ()
-) -> list[Match]:
+def extract_descriptors(text: str, avoid: Iterable[tuple[int, int]] = ()) -> list[Match]:
     """Every descriptor in ``text``, ordered by position."""
     taken = list(avoid)
     out: list[Match] = []
@@ -136,8 +146,15 @@ def _heights(text: str, taken: list[tuple[int, int]]) -> list[Match]:
             continue
         inches = float(found["in"] or 0) + (0.5 if found["in"] and ".5" in found.group(0) else 0)
         span = found.group(0).rstrip()
-        out.append(Match("height", cm_from_feet(int(found["ft"]), inches), span,
-                         found.start(), found.start() + len(span)))
+        out.append(
+            Match(
+                "height",
+                cm_from_feet(int(found["ft"]), inches),
+                span,
+                found.start(),
+                found.start() + len(span),
+            )
+        )
     for found in p["cm"].finditer(text):
         if _free(found.start(), found.end(), taken):
             cm = float(found["cm"]) if found["cm"] else 100.0 + float(found["m"])
@@ -214,13 +231,14 @@ def _clause(text: str, start: int, end: int) -> tuple[int, int]:
     return left, after.start() if after else right
 
 
-def _nearest(pattern: re.Pattern[str], text: str, start: int, end: int,
-             anchor: re.Match[str]) -> re.Match[str] | None:
+def _nearest(
+    pattern: re.Pattern[str], text: str, start: int, end: int, anchor: re.Match[str]
+) -> re.Match[str] | None:
     """The motif closest to the mark word: just before ("butterfly tat") or after ("tattoo of
     a rose"), never across another mark word."""
     best = None
     for found in pattern.finditer(text, start, end):
-        between = text[min(found.end(), anchor.end()):max(found.start(), anchor.start())]
+        between = text[min(found.end(), anchor.end()) : max(found.start(), anchor.start())]
         if _patterns()["kind"].search(between) or len(between) > 25:
             continue
         gap = abs(found.start() - anchor.start())
@@ -229,23 +247,30 @@ def _nearest(pattern: re.Pattern[str], text: str, start: int, end: int,
     return best
 
 
-def _location(text: str, anchor: re.Match[str], start: int, end: int,
-              term: str) -> re.Match[str] | None:
+def _location(
+    text: str, anchor: re.Match[str], start: int, end: int, term: str
+) -> re.Match[str] | None:
     # "nose ring", "belly button ring": the place is part of the mark word itself.
     inside = _patterns()["location"].search(anchor.group(0))
     if inside:
         return _patterns()["location"].search(text, anchor.start(), anchor.end())
-    after = re.compile(r"\s+(?:on|in|at|across|behind|above|below|under)\s+(?:my|her|the|his|"
-                       r"their|a|one)?\s*", re.IGNORECASE).match(text, anchor.end(), end)
+    after = re.compile(
+        r"\s+(?:on|in|at|across|behind|above|below|under)\s+(?:my|her|the|his|"
+        r"their|a|one)?\s*",
+        re.IGNORECASE,
+    ).match(text, anchor.end(), end)
     if after is None:
         # "... tattoo of a rose on my ankle": allow one motif phrase between.
-        after = re.compile(r"\s+(?:of\s+)?(?:a\s+|an\s+)?[\w\s]{0,20}?\s(?:on|in|at)\s+"
-                           r"(?:my|her|the|his|their)?\s*", re.IGNORECASE).match(
-            text, anchor.end(), end)
+        after = re.compile(
+            r"\s+(?:of\s+)?(?:a\s+|an\s+)?[\w\s]{0,20}?\s(?:on|in|at)\s+"
+            r"(?:my|her|the|his|their)?\s*",
+            re.IGNORECASE,
+        ).match(text, anchor.end(), end)
     if after is not None:
         return _patterns()["location"].match(text, after.end(), end)
-    before = list(_patterns()["location"].finditer(text, max(start, anchor.start() - 20),
-                                                   anchor.start()))
-    if before and not text[before[-1].end():anchor.start()].strip(" -"):
+    before = list(
+        _patterns()["location"].finditer(text, max(start, anchor.start() - 20), anchor.start())
+    )
+    if before and not text[before[-1].end() : anchor.start()].strip(" -"):
         return before[-1]  # "wrist tattoo", "lower back tat"
     return None

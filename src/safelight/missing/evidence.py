@@ -49,12 +49,20 @@ class Poster:
             names.extend(w for w in alias.split() if len(alias.split()) > 1)
         place = None
         if person.missing_state:
-            place = (f"{person.missing_city}, {person.missing_state}" if person.missing_city
-                     else person.missing_state)
-        marks = tuple(m.value for m in extract_descriptors(person.marks or "")
-                      if m.field == "mark")
-        return cls(person, tuple(dict.fromkeys(n for n in names if n)), place, marks,
-                   tuple(photo_hashes), tuple(tuple(f) for f in faces))
+            place = (
+                f"{person.missing_city}, {person.missing_state}"
+                if person.missing_city
+                else person.missing_state
+            )
+        marks = tuple(m.value for m in extract_descriptors(person.marks or "") if m.field == "mark")
+        return cls(
+            person,
+            tuple(dict.fromkeys(n for n in names if n)),
+            place,
+            marks,
+            tuple(photo_hashes),
+            tuple(tuple(f) for f in faces),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +93,11 @@ class AdEvidence:
         posted = posted_at.date() if isinstance(posted_at, datetime) else posted_at
         places = [m for m in found.get("place", ()) if isinstance(m.value, str)]
         places.sort(key=lambda m: m.detail.get("source") == "area code")
-        phones = [(m.start, m.end) for m in found.get("phone", ())
-                  if m.start is not None and m.end is not None]
+        phones = [
+            (m.start, m.end)
+            for m in found.get("phone", ())
+            if m.start is not None and m.end is not None
+        ]
         return cls(
             ad_id=ad_id,
             posted=posted,

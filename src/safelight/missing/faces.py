@@ -32,16 +32,19 @@ class FaceModel:
 
 
 def available() -> bool:
-    return (importlib.util.find_spec("dlib") is not None
-            and importlib.util.find_spec("face_recognition_models") is not None)
+    return (
+        importlib.util.find_spec("dlib") is not None
+        and importlib.util.find_spec("face_recognition_models") is not None
+    )
 
 
 @cache
 def face_model() -> FaceModel:
     """The dlib models; ``RuntimeError`` when the optional packages are missing."""
     if not available():
-        raise RuntimeError("face matching needs the optional packages dlib-bin and "
-                           "face_recognition_models")
+        raise RuntimeError(
+            "face matching needs the optional packages dlib-bin and face_recognition_models"
+        )
     import dlib
 
     spec = importlib.util.find_spec("face_recognition_models")
@@ -54,8 +57,9 @@ def face_model() -> FaceModel:
     )
 
 
-def embed_array(image: Any, *, upsample: int = 1, whole_image: bool = False
-                ) -> list[tuple[float, ...]]:
+def embed_array(
+    image: Any, *, upsample: int = 1, whole_image: bool = False
+) -> list[tuple[float, ...]]:
     """128-d embeddings of the faces in an RGB ``uint8`` array (H x W x 3). ``whole_image``
     skips detection and treats the picture as one face crop (tight crops are too small for
     the detector)."""

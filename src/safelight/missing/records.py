@@ -74,14 +74,42 @@ MISSING_SCHEMA = pa.schema(
     ]
 )
 
-_SEX = {"f": "F", "female": "F", "girl": "F", "woman": "F", "m": "M", "male": "M", "boy": "M",
-        "man": "M", "x": "X", "nonbinary": "X", "non-binary": "X", "other": "X"}
-_ALIASES = {"id": "case_id", "case": "case_id", "case_number": "case_id", "full_name": "name",
-            "alias": "aliases", "gender": "sex", "date_of_birth": "dob", "birth_date": "dob",
-            "age": "age_at_missing", "missing_since": "date_missing", "city": "missing_city",
-            "state": "missing_state", "hair_color": "hair", "eye_color": "eyes",
-            "photo": "photos", "images": "photos", "foster": "foster_care",
-            "child_welfare": "foster_care", "contact": "agency", "agency_contact": "agency"}
+_SEX = {
+    "f": "F",
+    "female": "F",
+    "girl": "F",
+    "woman": "F",
+    "m": "M",
+    "male": "M",
+    "boy": "M",
+    "man": "M",
+    "x": "X",
+    "nonbinary": "X",
+    "non-binary": "X",
+    "other": "X",
+}
+_ALIASES = {
+    "id": "case_id",
+    "case": "case_id",
+    "case_number": "case_id",
+    "full_name": "name",
+    "alias": "aliases",
+    "gender": "sex",
+    "date_of_birth": "dob",
+    "birth_date": "dob",
+    "age": "age_at_missing",
+    "missing_since": "date_missing",
+    "city": "missing_city",
+    "state": "missing_state",
+    "hair_color": "hair",
+    "eye_color": "eyes",
+    "photo": "photos",
+    "images": "photos",
+    "foster": "foster_care",
+    "child_welfare": "foster_care",
+    "contact": "agency",
+    "agency_contact": "agency",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +150,9 @@ class MissingPerson:
         }
         row["aliases"] = list(self.aliases)
         row["photos"] = list(self.photos)
-        row["extra"] = json.dumps(self.extra, ensure_ascii=False, default=str) if self.extra \
-            else None
+        row["extra"] = (
+            json.dumps(self.extra, ensure_ascii=False, default=str) if self.extra else None
+        )
         return {name: row[name] for name in MISSING_SCHEMA.names}
 
 
@@ -276,14 +305,18 @@ def iter_missing(paths: Iterable[Path | str]) -> Iterator[MissingPerson | Reject
 def _files(paths: Iterable[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file()
-                              and p.suffix.lower() in (".csv", ".json", ".jsonl", ".ndjson"))
+            yield from sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in (".csv", ".json", ".jsonl", ".ndjson")
+            )
         else:
             yield path
 
 
-def _one(record: Mapping[str, Any], path: Path, line: int | None, raw: str
-         ) -> MissingPerson | Reject:
+def _one(
+    record: Mapping[str, Any], path: Path, line: int | None, raw: str
+) -> MissingPerson | Reject:
     try:
         return _build(record, path.parent, f"{path}:{line}")
     except _Invalid as exc:
@@ -298,8 +331,9 @@ def _read_csv(path: Path) -> Iterator[MissingPerson | Reject]:
         reader = csv.reader(stream)
         header = next(reader, None)
         if not header or "case_id" not in {_key(h) for h in header}:
-            yield Reject(str(path), None, "no header row naming case_id", None,
-                         ",".join(header or []))
+            yield Reject(
+                str(path), None, "no header row naming case_id", None, ",".join(header or [])
+            )
             return
         line = reader.line_num + 1
         for row in reader:
@@ -308,8 +342,7 @@ def _read_csv(path: Path) -> Iterator[MissingPerson | Reject]:
                 continue
             raw = ",".join(row)
             if len(row) > len(header):
-                yield Reject(str(path), start, "more cells than the header has columns", None,
-                             raw)
+                yield Reject(str(path), start, "more cells than the header has columns", None, raw)
                 continue
             yield _one(dict(zip(header, row, strict=False)), path, start, raw)
 

@@ -41,9 +41,7 @@ _FEET_INCHES = re.compile(
     r"(?:(?P<in>1[01]|[0-9])(?:\.5)?\s*(?:\"|”|″|''|’’|in\.?|inch(?:es)?)?)?$",
     re.IGNORECASE,
 )
-_NUMBER_UNIT = re.compile(
-    r"^(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>[a-z\"”″']*\.?)$", re.IGNORECASE
-)
+_NUMBER_UNIT = re.compile(r"^(?P<num>\d+(?:[.,]\d+)?)\s*(?P<unit>[a-z\"”″']*\.?)$", re.IGNORECASE)
 _HEIGHT_UNITS = {
     "": "cm", "cm": "cm", "cms": "cm", "m": "m", "in": "in", "in.": "in", "inch": "in",
     "inches": "in", '"': "in", "”": "in", "″": "in", "''": "in",
