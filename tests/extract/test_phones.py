@@ -426,6 +426,6 @@ def test_throughput_on_realistic_ads() -> None:
     found = sum(len(find_phones(text)) for text in ads)
     rate = len(ads) / (time.process_time() - start)
     assert found > 1500
-    # measured ~12,000 ads/s on one core of a shared dev machine; the bound leaves room for
-    # slower CI machines while still catching a regression to per-character Python loops
-    assert rate > 3000, f"{rate:.0f} ads/s"
+    # Not a benchmark (bench/ measures speed): CPU time only guards against a blow-up such as
+    # a catastrophic-backtracking regex. Measured ~12,000 ads/s on one core.
+    assert rate > 500, f"{rate:.0f} ads/s"
