@@ -54,6 +54,8 @@ def test_rerun_is_incremental_and_reextraction_rescores(store: Store) -> None:
     run_score(store)
     assert run_score(store).ads == 0
     run_extract(store, all=True)  # new extractions: the old scores are stale
+    stale = store.query("SELECT (SELECT count(*) FROM risk) + (SELECT count(*) FROM evidence)")
+    assert stale.column(0)[0].as_py() == 0
     assert run_score(store).ads == 4
     assert run_score(store, all=True).ads == 4
 

@@ -97,3 +97,65 @@ def db_path(tmp_path: Path) -> Path:
 def store(db_path: Path):
     with Store(db_path) as opened:
         yield opened
+
+
+# -- scores: risk and evidence rows written by hand through ``Store.write_scores`` -------------
+#
+#   ad   minor   score  evidence (indicator: written text, points)
+#   a4   stated  80     minor.stated_under_18: age field "17" (no span) 60,
+#                       minor.new_to_this: "new" 20
+#   a1   stated  70     minor.stated_under_18: "16" 60, evasion.no_cops: "<script>" 10 (XSS text)
+#   a2   likely  25     control.third_person: "Ashlee here" 12, economics.specials: "$150hr" 13
+#   a3   none    90     evasion.obscured_phone: "214.555.0199" 60, evasion.text_only: "text" 30
+#   a5   none    10     evasion.obscured_phone: "9035550187" 10
+#
+# Triage order: a4, a1 (stated, by score), a2 (likely), a3, a5 (by score).
+# Ads per category: evasion 3 (a1, a3, a5), minor 2 (a1, a4), control 1, economics 1, others 0.
+
+TRIAGE_ORDER = ["a4", "a1", "a2", "a3", "a5"]
+SCORES = {"a4": ("stated", 80.0), "a1": ("stated", 70.0), "a2": ("likely", 25.0),
+          "a3": ("none", 90.0), "a5": ("none", 10.0)}
+
+
+def ad_by_post(post_id: str) -> Ad:
+    return next(ad for ad in ADS if ad.post_id == post_id)
+
+
+def _ev(post_id: str, indicator: str, written: str | None, points: float, *,
+        field_text: str | None = None) -> dict[str, Any]:
+    ad = ad_by_post(post_id)
+    start = ad.text.index(written) if written is not None else None
+    return {
+        "ad_id": ad.ad_id, "indicator": indicator, "category": indicator.split(".")[0],
+        "text": written if written is not None else field_text,
+        "start": start, "end": None if start is None else start + len(written or ""),
+        "points": points,
+    }
+
+
+EVIDENCE = [
+    _ev("a4", "minor.stated_under_18", None, 60.0, field_text="17"),
+    _ev("a4", "minor.new_to_this", "new", 20.0),
+    _ev("a1", "minor.stated_under_18", "16", 60.0),
+    _ev("a1", "evasion.no_cops", "<script>", 10.0),
+    _ev("a2", "control.third_person", "Ashlee here", 12.0),
+    _ev("a2", "economics.specials", "$150hr", 13.0),
+    _ev("a3", "evasion.obscured_phone", "214.555.0199", 60.0),
+    _ev("a3", "evasion.text_only", "text", 30.0),
+    _ev("a5", "evasion.obscured_phone", "9035550187", 10.0),
+]
+
+
+def score(store: Store) -> None:
+    from safelight.indicators.stage import EVIDENCE_SCHEMA, RISK_SCHEMA
+
+    risk = [{"ad_id": ad_by_post(p).ad_id, "score": s, "minor": m} for p, (m, s) in SCORES.items()]
+    store.write_scores(pa.RecordBatch.from_pylist(risk, schema=RISK_SCHEMA),
+                       pa.RecordBatch.from_pylist(EVIDENCE, schema=EVIDENCE_SCHEMA), version="t")
+
+
+@pytest.fixture()
+def scored_store(db_path: Path):
+    with Store(db_path) as opened:
+        score(opened)
+        yield opened

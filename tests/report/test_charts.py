@@ -65,3 +65,21 @@ def test_histogram_highlights_flagged_bars() -> None:
     assert [r.get("fill") for r in rects] == ["url(#hatch)", "url(#hatch)",
                                               charts.PALETTE["bar"], charts.PALETTE["bar"]]
     assert "under 18" in svg
+
+
+def test_hbar_chart_links_and_highlights_bars() -> None:
+    svg = charts.hbar_chart(
+        ["minor", 'x"><script>'],
+        [2, 5],
+        title="categories",
+        highlight=[True, False],
+        filters=["cat:minor", 'cat:x"><script>'],
+        target="triage",
+    )
+    root = parse(svg)  # still well-formed with a hostile label
+    links = [a for a in root.iter() if a.tag.endswith("a")]
+    assert [a.get("data-ev-filter") for a in links] == ["cat:minor", 'cat:x"><script>']
+    assert all(a.get("href") == "#triage" for a in links)
+    fills = [r.get("fill") for r in root.iter() if r.tag.endswith("rect") and r.get("height")]
+    assert fills[-2:] == ["url(#hatch)", charts.PALETTE["bar"]]
+    assert "<script>" not in svg

@@ -41,6 +41,20 @@ class AdRow:
     url: str
     stated_age: int | None = None
     fields: dict[str, list[str]] = field(default_factory=dict)
+    score: float | None = None  # risk score 0-100; None when not scored yet
+    minor_flag: str | None = None  # "stated" | "likely" | None
+    indicators: str = ""  # the ids of the indicators that fired, space-separated
+    categories: str = ""  # their categories, space-separated
+
+    @property
+    def flag_rank(self) -> int:
+        """Sort key of the minor flag: stated 0, likely 1, none 2."""
+        return {"stated": 0, "likely": 1}.get(self.minor_flag or "", 2)
+
+    @property
+    def filter_tokens(self) -> str:
+        """What the evidence filter matches: ``cat:CATEGORY`` and every indicator id."""
+        return " ".join([f"cat:{c}" for c in self.categories.split()] + self.indicators.split())
 
     def values(self, name: str) -> str:
         return ", ".join(self.fields.get(name, []))
@@ -48,8 +62,11 @@ class AdRow:
     def other_places(self) -> list[str]:
         """Places found in the text that the listed location does not already name."""
         listed = self.location.strip().lower()
-        return [p for p in self.fields.get("place", [])
-                if not listed or not p.lower().startswith(listed)]
+        return [
+            p
+            for p in self.fields.get("place", [])
+            if not listed or not p.lower().startswith(listed)
+        ]
 
 
 def format_value(field_name: str, value: str) -> str:
@@ -142,6 +159,10 @@ def build_rows(ads: Sequence[dict[str, Any]], extractions: Sequence[dict[str, An
                 url=ad.get("url") or "",
                 stated_age=ad.get("stated_age"),
                 fields=dict(fields),
+                score=ad.get("score"),
+                minor_flag=ad.get("minor_flag") or ("stated" if ad.get("possible_minor") else None),
+                indicators=ad.get("indicators") or "",
+                categories=ad.get("categories") or "",
             )
         )
     return rows

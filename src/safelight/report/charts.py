@@ -5,7 +5,8 @@ to its container (``viewBox`` + ``width="100%"``), carries ``role="img"`` and a 
 screen readers, and escapes every label (labels can come from ad text).
 
 - ``time_series(points)``: ads per day (bars for short ranges, an area line for long ones).
-- ``hbar_chart(labels, values)``: ranked horizontal bars, e.g. ads per place.
+- ``hbar_chart(labels, values)``: ranked horizontal bars, e.g. ads per place or per indicator
+  category (optionally highlighted and linked to the page's filters).
 - ``histogram(labels, values, highlight)``: vertical bars, some highlighted (under-18 ages).
 """
 
@@ -74,8 +75,9 @@ def _hatch() -> str:
     )
 
 
-def _y_axis(parts: list[str], ticks: list[int], left: int, right: int, top: int,
-            bottom: int) -> None:
+def _y_axis(
+    parts: list[str], ticks: list[int], left: int, right: int, top: int, bottom: int
+) -> None:
     span = ticks[-1] or 1
     for t in ticks:
         y = bottom - (bottom - top) * t / span
@@ -90,8 +92,13 @@ def _y_axis(parts: list[str], ticks: list[int], left: int, right: int, top: int,
     )
 
 
-def time_series(points: Sequence[tuple[str, int]], *, title: str = "Ads per day",
-                width: int = 900, height: int = 260) -> Markup:
+def time_series(
+    points: Sequence[tuple[str, int]],
+    *,
+    title: str = "Ads per day",
+    width: int = 900,
+    height: int = 260,
+) -> Markup:
     """Ads per day from ``(YYYY-MM-DD, count)`` pairs; gaps are drawn as zero days."""
     days = fill_days(points)
     if not days:
@@ -152,9 +159,22 @@ def _date_label_positions(n: int, slot: float, min_gap: float = 110.0) -> list[i
     return chosen
 
 
-def hbar_chart(labels: Sequence[str], values: Sequence[int], *, title: str,
-               width: int = 900, bar_height: int = 20) -> Markup:
-    """Horizontal bars, largest first as given, each labelled with its value."""
+def hbar_chart(
+    labels: Sequence[str],
+    values: Sequence[int],
+    *,
+    title: str,
+    width: int = 900,
+    bar_height: int = 20,
+    highlight: Sequence[bool] | None = None,
+    filters: Sequence[str] | None = None,
+    target: str = "",
+) -> Markup:
+    """Horizontal bars, largest first as given, each labelled with its value.
+
+    ``highlight`` draws some bars in the alert colour, hatched. ``filters`` makes each bar a
+    link to ``#target`` carrying ``data-ev-filter="<filter>"`` for the page script to apply.
+    """
     if not labels:
         return Markup('<p class="empty">Nothing to chart.</p>')
     label_width = min(260, 16 + 7 * max(len(str(label)) for label in labels))
@@ -162,25 +182,41 @@ def hbar_chart(labels: Sequence[str], values: Sequence[int], *, title: str,
     height = top + len(labels) * (bar_height + 6) + 8
     biggest = max(values) or 1
     parts = _open(width, height, title)
+    if highlight and any(highlight):
+        parts.append(_hatch())
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = top + i * (bar_height + 6)
         w = max((right - left) * value / biggest, 1)
         text = str(label) if len(str(label)) <= 36 else str(label)[:35] + "…"
-        parts.append(
+        fill = "url(#hatch)" if highlight and highlight[i] else PALETTE["bar"]
+        bar = (
             f'<text x="{left - 8}" y="{y + bar_height * 0.7:.1f}" text-anchor="end" '
             f'fill="{PALETTE["text"]}">{escape(text)}</text>'
             f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_height}" '
-            f'fill="{PALETTE["bar"]}"><title>{escape(label)}: {value:,} ads</title></rect>'
+            f'fill="{fill}"><title>{escape(label)}: {value:,} ads</title></rect>'
             f'<text x="{left + w + 6:.1f}" y="{y + bar_height * 0.7:.1f}" '
             f'fill="{PALETTE["text"]}">{value:,}</text>'
         )
+        if filters:
+            bar = (
+                f'<a href="#{escape(target)}" class="chart-filter" '
+                f'data-ev-filter="{escape(filters[i])}">{bar}</a>'
+            )
+        parts.append(bar)
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def histogram(labels: Sequence[str], values: Sequence[int], *, highlight: Sequence[bool],
-              title: str, highlight_note: str = "", width: int = 900,
-              height: int = 280) -> Markup:
+def histogram(
+    labels: Sequence[str],
+    values: Sequence[int],
+    *,
+    highlight: Sequence[bool],
+    title: str,
+    highlight_note: str = "",
+    width: int = 900,
+    height: int = 280,
+) -> Markup:
     """Vertical bars; bars with ``highlight`` true are drawn in the alert colour, hatched."""
     if not labels:
         return Markup('<p class="empty">Nothing to chart.</p>')

@@ -9,7 +9,12 @@ Conventions shared by the queries:
 
 - a *place* of an ad is an extracted ``place`` value that is not derived from a phone's area
   code; ads with no such value fall back to their ``location`` column;
-- a *possible minor* is an ad whose stated age, or any age extracted from its text, is under 18.
+- a *possible minor* is an ad the score stage flagged as a ``stated`` or ``likely`` minor;
+  an ad not scored yet counts when its stated age, or any age found in its text, is under 18
+  (so a store nobody has scored still shows its possible minors).
+
+The ``risk`` and ``evidence`` tables (the score stage) may be empty: every query here still
+runs, and the risk columns come back null.
 """
 
 from __future__ import annotations
@@ -20,14 +25,21 @@ import pyarrow as pa
 
 __all__ = [
     "ADULT_AGE",
+    "MINOR_FLAGS",
     "QUERIES",
     "QueryStore",
     "ad_table_extractions",
     "ad_table_rows",
     "run",
+    "triage_evidence",
+    "triage_rows",
 ]
 
 ADULT_AGE = 18
+
+# The minor flags of the risk table, most urgent first ("none" is not a flag).
+MINOR_FLAGS = ("stated", "likely")
+_FLAG_RANK = "CASE {col} WHEN 'stated' THEN 0 WHEN 'likely' THEN 1 ELSE 2 END"
 
 
 class QueryStore(Protocol):
@@ -53,12 +65,22 @@ ad_places AS (
       )
 )"""
 
-_MINOR_ADS = f"""
-minor_ads AS (
+_AGE_MINOR_ADS = f"""
+age_minor_ads AS (
     SELECT ad_id FROM ads WHERE stated_age < {ADULT_AGE}
     UNION
     SELECT ad_id FROM extractions
     WHERE field = 'age' AND TRY_CAST(value AS INTEGER) < {ADULT_AGE}
+)"""
+
+# ad_id -> flag ('stated' | 'likely'): the score's flag, else (ad not scored) an age under 18,
+# which is what the score would call 'stated'.
+_MINOR_ADS = f"""
+{_AGE_MINOR_ADS},
+minor_ads AS (
+    SELECT ad_id, minor FROM risk WHERE minor IN ('stated', 'likely')
+    UNION ALL
+    SELECT m.ad_id, 'stated' AS minor FROM age_minor_ads m ANTI JOIN risk r ON r.ad_id = m.ad_id
 )"""
 
 _UTC_DAY = "strftime(posted_at AT TIME ZONE 'UTC', '%Y-%m-%d')"
@@ -79,7 +101,11 @@ QUERIES: dict[str, str] = {
             (SELECT count(DISTINCT value) FROM extractions WHERE field = 'email') AS emails,
             (SELECT count(DISTINCT value) FROM extractions WHERE field = 'handle') AS handles,
             (SELECT count(*) FROM minor_ads) AS possible_minor_ads,
-            (SELECT count(*) FROM ads WHERE stated_age < {ADULT_AGE}) AS stated_minor_ads,
+            (SELECT count(*) FROM age_minor_ads) AS age_minor_ads,
+            (SELECT count(*) FROM ads WHERE stated_age < {ADULT_AGE}) AS stated_age_minor_ads,
+            (SELECT count(*) FROM risk) AS scored_ads,
+            (SELECT count(*) FROM risk WHERE minor = 'stated') AS stated_minors,
+            (SELECT count(*) FROM risk WHERE minor = 'likely') AS likely_minors,
             (SELECT count(*) FROM extracted_ads) AS extracted_ads,
             (SELECT count(*) FROM extractions) AS extractions
     """,
@@ -151,13 +177,23 @@ _CHOSEN = f"""
 """
 
 _AD_TABLE_ROWS = f"""
-    WITH {_CHOSEN}
+    WITH {_CHOSEN},
+    indicators AS (
+        SELECT e.ad_id, string_agg(DISTINCT e.indicator, ' ' ORDER BY e.indicator) AS indicators,
+               string_agg(DISTINCT e.category, ' ' ORDER BY e.category) AS categories
+        FROM evidence e JOIN chosen c ON c.ad_id = e.ad_id
+        GROUP BY e.ad_id
+    )
     SELECT a.ad_id, {_UTC_MINUTE} AS posted, a.source, a.location, a.title, a.body,
-           a.stated_age, a.url, (m.ad_id IS NOT NULL) AS possible_minor
+           a.stated_age, a.url, (m.ad_id IS NOT NULL) AS possible_minor,
+           m.minor AS minor_flag, r.score AS score, i.indicators, i.categories
     FROM ads a
     JOIN chosen c ON c.ad_id = a.ad_id
     LEFT JOIN minor_ads m ON m.ad_id = a.ad_id
-    ORDER BY possible_minor DESC, a.posted_at DESC NULLS LAST, a.ad_id
+    LEFT JOIN risk r ON r.ad_id = a.ad_id
+    LEFT JOIN indicators i ON i.ad_id = a.ad_id
+    ORDER BY {_FLAG_RANK.format(col="m.minor")}, r.score DESC NULLS LAST,
+             a.posted_at DESC NULLS LAST, a.ad_id
 """
 
 _AD_TABLE_EXTRACTIONS = f"""
@@ -165,6 +201,55 @@ _AD_TABLE_EXTRACTIONS = f"""
     SELECT e.ad_id, e.field, e.value, e.start, e."end", e.detail
     FROM extractions e JOIN chosen c ON c.ad_id = e.ad_id
     ORDER BY e.ad_id, e.start NULLS FIRST, e.field
+"""
+
+# The triage queue: scored ads, minor flags first (stated, likely), then score; param: limit.
+_TRIAGE_ROWS = f"""
+    WITH queue AS (
+        SELECT r.ad_id, r.score, r.minor
+        FROM risk r
+        ORDER BY {_FLAG_RANK.format(col="r.minor")}, r.score DESC, r.ad_id
+        LIMIT ?
+    ),
+    phones AS (
+        SELECT e.ad_id, string_agg(DISTINCT e.value, ', ' ORDER BY e.value) AS phones
+        FROM extractions e SEMI JOIN queue q ON q.ad_id = e.ad_id
+        WHERE e.field = 'phone'
+        GROUP BY e.ad_id
+    ),
+    places AS (
+        SELECT e.ad_id, string_agg(DISTINCT e.value, '; ' ORDER BY e.value) AS places
+        FROM extractions e SEMI JOIN queue q ON q.ad_id = e.ad_id
+        WHERE e.field = 'place' AND {_NOT_AREA_CODE}
+        GROUP BY e.ad_id
+    )
+    SELECT q.ad_id, q.score, q.minor, {_UTC_MINUTE} AS posted, a.source, a.location,
+           a.title, a.body, a.stated_age, a.url, p.phones, pl.places
+    FROM queue q
+    JOIN ads a ON a.ad_id = q.ad_id
+    LEFT JOIN phones p ON p.ad_id = q.ad_id
+    LEFT JOIN places pl ON pl.ad_id = q.ad_id
+    ORDER BY {_FLAG_RANK.format(col="q.minor")}, q.score DESC, q.ad_id
+"""
+
+_TRIAGE_EVIDENCE = """
+    SELECT ad_id, indicator, category, text, start, "end", points
+    FROM evidence
+    WHERE ad_id IN (SELECT unnest(?::VARCHAR[]))
+    ORDER BY ad_id, points DESC, start NULLS FIRST, indicator
+"""
+
+# Per category (and per indicator): scored ads with at least one evidence item of it.
+# Evidence of an ad whose risk row is gone (re-extracted, not rescored yet) is left out.
+QUERIES["category_counts"] = """
+    SELECT e.category, count(DISTINCT e.ad_id) AS ads, count(*) AS items
+    FROM evidence e SEMI JOIN risk r ON r.ad_id = e.ad_id
+    GROUP BY e.category ORDER BY ads DESC, e.category
+"""
+QUERIES["top_indicators"] = """
+    SELECT e.indicator, any_value(e.category) AS category, count(DISTINCT e.ad_id) AS ads
+    FROM evidence e SEMI JOIN risk r ON r.ad_id = e.ad_id
+    GROUP BY e.indicator ORDER BY ads DESC, e.indicator LIMIT ?
 """
 
 
@@ -185,3 +270,15 @@ def ad_table_rows(store: QueryStore, recent: int, minors: int) -> list[dict[str,
 def ad_table_extractions(store: QueryStore, recent: int, minors: int) -> list[dict[str, Any]]:
     """Every extraction of the ads ``ad_table_rows`` returns (same parameters)."""
     return _rows(store.query(_AD_TABLE_EXTRACTIONS, [recent, minors]))
+
+
+def triage_rows(store: QueryStore, limit: int) -> list[dict[str, Any]]:
+    """The first ``limit`` scored ads of the triage queue, with their phones and places."""
+    return _rows(store.query(_TRIAGE_ROWS, [limit]))
+
+
+def triage_evidence(store: QueryStore, ad_ids: list[str]) -> list[dict[str, Any]]:
+    """The evidence rows of ``ad_ids``, per ad the most points first."""
+    if not ad_ids:
+        return []
+    return _rows(store.query(_TRIAGE_EVIDENCE, [ad_ids]))

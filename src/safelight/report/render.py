@@ -14,10 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from safelight.errors import UserError
+from safelight.indicators.catalog import CATEGORIES, load_catalog
 from safelight.report import charts, queries
 from safelight.report.adtable import build_rows, format_value
+from safelight.report.triage import CATEGORY_NOTES, build_triage, format_points
 
 __all__ = ["ReportOptions", "build_context", "render_html", "write_report"]
 
@@ -29,6 +32,9 @@ class ReportOptions:
     recent_ads: int = 2000  # most recent ads shown in the table
     max_minor_ads: int = 5000  # possible-minor ads shown in the table, in addition
     top_places: int = 20
+    triage_ads: int = 100  # ads in the triage queue (highest risk, minor flags first)
+    triage_preview: int = 25  # queue entries shown before "show all"
+    top_indicators: int = 10  # indicators listed under the category chart
     top_values: int = 25
     rejects: Path | None = None  # the ingest rejects file, counted when given
     store_label: str | None = None  # how the store is named in the header
@@ -68,6 +74,73 @@ def _top(store: queries.QueryStore, name: str, limit: int) -> list[dict[str, Any
     return rows
 
 
+def _category_rows(counts: list[dict[str, Any]], scored: int) -> list[dict[str, Any]]:
+    """Every catalogue category (zero when no ad has its evidence), most ads first."""
+    found = {r["category"]: r for r in counts}
+    names = list(CATEGORIES) + sorted(set(found) - set(CATEGORIES))
+    rows = [
+        {
+            "category": name,
+            "ads": int(found.get(name, {}).get("ads", 0)),
+            "share": int(found.get(name, {}).get("ads", 0)) / scored if scored else 0.0,
+            "note": CATEGORY_NOTES.get(name, ""),
+        }
+        for name in names
+    ]
+    rows.sort(key=lambda r: (-r["ads"], names.index(r["category"])))
+    return rows
+
+
+def _indicator_rows(rows: list[dict[str, Any]], scored: int) -> list[dict[str, Any]]:
+    catalog = load_catalog()
+    known = {i.id: i for i in catalog.indicators}
+    for row in rows:
+        indicator = known.get(row["indicator"])
+        row["description"] = indicator.description if indicator else ""
+        row["weight"] = indicator.weight if indicator else None
+        row["share"] = row["ads"] / scored if scored else 0.0
+    return rows
+
+
+def _risk_context(
+    store: queries.QueryStore, options: ReportOptions, summary: dict[str, Any], timed: Any
+) -> dict[str, Any]:
+    """The triage queue and the indicator charts (empty when nothing is scored yet)."""
+    scored = int(summary["scored_ads"] or 0)
+    if not scored:
+        return {
+            "scored": 0,
+            "triage": [],
+            "categories": [],
+            "indicators": [],
+            "category_chart": Markup(""),
+        }
+    queue = timed("triage", queries.triage_rows, store, options.triage_ads)
+    evidence = timed("triage_evidence", queries.triage_evidence, store, [r["ad_id"] for r in queue])
+    categories = _category_rows(
+        timed("category_counts", queries.run, store, "category_counts"), scored
+    )
+    indicators = _indicator_rows(
+        timed("top_indicators", queries.run, store, "top_indicators", [options.top_indicators]),
+        scored,
+    )
+    return {
+        "scored": scored,
+        "triage": build_triage(queue, evidence),
+        "categories": categories,
+        "indicators": indicators,
+        "category_chart": charts.hbar_chart(
+            [r["category"] for r in categories],
+            [r["ads"] for r in categories],
+            title="Scored ads with at least one evidence item, per indicator category",
+            highlight=[r["category"] == "minor" for r in categories],
+            filters=[f"cat:{r['category']}" for r in categories],
+            target="triage",
+            width=520,
+        ),
+    }
+
+
 def build_context(store: queries.QueryStore, options: ReportOptions) -> dict[str, Any]:
     """Everything the template shows, as plain data and ready-made SVG."""
     timings: dict[str, float] = {}
@@ -86,11 +159,18 @@ def build_context(store: queries.QueryStore, options: ReportOptions) -> dict[str
     handles = timed("top_handles", _top, store, "handle", options.top_values)
     field_counts = timed("field_counts", queries.run, store, "field_counts")
     ages = timed("age_histogram", queries.run, store, "age_histogram")
-    ad_rows = timed("ad_table", queries.ad_table_rows, store, options.recent_ads,
-                    options.max_minor_ads)
-    ad_extr = timed("ad_table_extractions", queries.ad_table_extractions, store,
-                    options.recent_ads, options.max_minor_ads)
+    ad_rows = timed(
+        "ad_table", queries.ad_table_rows, store, options.recent_ads, options.max_minor_ads
+    )
+    ad_extr = timed(
+        "ad_table_extractions",
+        queries.ad_table_extractions,
+        store,
+        options.recent_ads,
+        options.max_minor_ads,
+    )
     rows = build_rows(ad_rows, ad_extr)
+    risk = _risk_context(store, options, summary, timed)
     log.info("report queries: %s", ", ".join(f"{k} {v:.2f}s" for k, v in timings.items()))
 
     labels, values, flags = _age_bins(ages)
@@ -100,17 +180,25 @@ def build_context(store: queries.QueryStore, options: ReportOptions) -> dict[str
         "store_label": options.store_label or "(unnamed store)",
         "summary": summary,
         "rejects": _count_rejects(options.rejects),
-        "day_chart": charts.time_series([(r["day"], r["ads"]) for r in per_day],
-                                        title="Ads per day (UTC)"),
+        "day_chart": charts.time_series(
+            [(r["day"], r["ads"]) for r in per_day], title="Ads per day (UTC)"
+        ),
         "days": len(per_day),
-        "place_chart": charts.hbar_chart([r["place"] for r in places],
-                                         [r["ads"] for r in places],
-                                         title=f"Ads per place, top {options.top_places}"),
+        "place_chart": charts.hbar_chart(
+            [r["place"] for r in places],
+            [r["ads"] for r in places],
+            title=f"Ads per place, top {options.top_places}",
+        ),
         "places": places,
-        "age_chart": charts.histogram(labels, values, highlight=flags,
-                                      title="Ads per age (stated and found in the text)",
-                                      highlight_note="under 18: possible minors",
-                                      width=640, height=260),
+        "age_chart": charts.histogram(
+            labels,
+            values,
+            highlight=flags,
+            title="Ads per age (stated and found in the text)",
+            highlight_note="under 18: possible minors",
+            width=640,
+            height=260,
+        ),
         "age_bins": list(zip(labels, values, flags, strict=True)),
         "phones": phones,
         "emails": emails,
@@ -120,6 +208,13 @@ def build_context(store: queries.QueryStore, options: ReportOptions) -> dict[str
         "shown_minors": shown_minors,
         "shown_recent": len(rows) - shown_minors,
         "options": options,
+        "css_categories": CATEGORIES,
+        "ev_indicators": sorted(
+            {i["indicator"] for i in risk["indicators"]}
+            | {e.indicator for t in risk["triage"] for e in t.evidence}
+            | {i for r in rows for i in r.indicators.split()}
+        ),
+        **risk,
     }
 
 
@@ -132,6 +227,8 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["num"] = lambda v: "—" if v is None else f"{int(v):,}"
+    env.filters["pts"] = format_points
+    env.filters["pct"] = lambda v: f"{100 * v:.0f}%" if v >= 0.01 or not v else "<1%"
     return env
 
 
@@ -139,8 +236,13 @@ def render_html(context: dict[str, Any]) -> str:
     return _environment().get_template("report.html.j2").render(**context)
 
 
-def write_report(store: queries.QueryStore, out_dir: Path, *, rejects: Path | None = None,
-                 options: ReportOptions | None = None) -> Path:
+def write_report(
+    store: queries.QueryStore,
+    out_dir: Path,
+    *,
+    rejects: Path | None = None,
+    options: ReportOptions | None = None,
+) -> Path:
     """Write ``out_dir/report.html`` from ``store.query(...)`` results; return its path.
 
     ``rejects`` is the ingest rejects file to count; by default the one ingest writes beside
@@ -164,4 +266,3 @@ def write_report(store: queries.QueryStore, out_dir: Path, *, rejects: Path | No
     target.write_text(html, encoding="utf-8")
     log.info("report written in %.2fs (%d bytes)", time.perf_counter() - started, len(html))
     return target
-

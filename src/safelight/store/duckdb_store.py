@@ -263,7 +263,10 @@ class Store:
                         "DELETE FROM extracted_ads WHERE ad_id IN (SELECT ad_id FROM _ids)"
                     )
                     # a score read the old extractions: it must be redone
-                    self._con.execute("DELETE FROM risk WHERE ad_id IN (SELECT ad_id FROM _ids)")
+                    for table in ("risk", "evidence"):
+                        self._con.execute(
+                            f"DELETE FROM {table} WHERE ad_id IN (SELECT ad_id FROM _ids)"
+                        )
                 if batch.num_rows:
                     self._con.execute(
                         f"INSERT INTO extractions ({_EXTRACTION_COLUMNS}) "
