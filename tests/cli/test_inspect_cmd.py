@@ -89,3 +89,13 @@ def test_stated_minor_from_age_field_in_jsonl(tmp_path: Path) -> None:
     src.write_text(json.dumps({"source": "s", "body": "hi im new", "age": 16}) + "\n")
     out = json.loads(runner.invoke(app, ["inspect", "--jsonl", str(src)]).output)
     assert out["risk"]["minor"] == "stated"
+
+
+def test_file_reads_a_saved_page_with_its_age_field() -> None:
+    page = Path(__file__).resolve().parents[1] / "ingest" / "data" / "pages" / "tyler_ad.html"
+    result = runner.invoke(app, ["inspect", "--json", "--file", str(page)])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    ages = out["fields"]["age"]
+    assert ages and ages[0]["source"] == "age field"  # "Poster's age:" of the page
+    assert out["fields"]["phone"], "the page's phone is found"

@@ -1,0 +1,186 @@
+"""How ads write the number of an age: number words, their misspellings, and Unicode digits.
+
+- ``parse_number("nineteen") == 19``, ``parse_number("twenty-one") == 21``;
+- ``fuzzy_number("sevnteen") == 17``: a misspelled or shortened number word from 13 to 29,
+  recognised by three principled rules (never by a list of test strings):
+  * letters stretched or doubled: "sixteeen", "seventeeen" (equal once repeats are squeezed);
+  * vowels dropped, as text-speak does: "sixtn", "svntn", "twnty" (the token keeps every
+    consonant of the word, in order, and only drops vowels);
+  * one typing slip (two for words of eight letters or more), by Damerau-Levenshtein
+    distance: "sevnteen", "ninteen", "eightteen", "fourten";
+  and only when exactly one number is that close. The caller reads these only next to an age
+  cue ("im", "age", "yo", "years old").
+- ``ascii_digits(text)``: keycap digits (1️⃣, with or without U+FE0F), full-width (１),
+  mathematical (𝟭) and circled (⑯) digits as ASCII digits, with the map back to the original
+  offsets, so matches found in the plain copy report exact substrings of what was written.
+  The set of digit-like characters is the phone extractor's (``deobfuscate.SPECIAL``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
+
+from rapidfuzz.distance import DamerauLevenshtein
+
+from safelight.extract.deobfuscate import SPECIAL
+
+__all__ = ["NUMBER_WORDS", "WORD_RE", "DigitMap", "ascii_digits", "fuzzy_number", "parse_number"]
+
+_UNITS = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+          "eighteen", "nineteen"]
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
+         "seventy": 70}
+
+NUMBER_WORDS: dict[str, int] = {w: 10 + i for i, w in enumerate(_TEENS)}
+for _tens, _base in _TENS.items():
+    NUMBER_WORDS[_tens] = _base
+    for _i, _unit in enumerate(_UNITS[1:], start=1):
+        for _sep in (" ", "-", ""):
+            NUMBER_WORDS[f"{_tens}{_sep}{_unit}"] = _base + _i
+
+# "six teen", "seven-teen": a teen word split to get past filters.
+WORD_RE = (
+    r"(?:(?:twenty|thirty|fou?rty|fifty|sixty)(?:[\s-]?(?:one|two|three|four|five|six|"
+    r"seven|eight|nine)(?![a-z]))?|seventy|eleven|twelve|"
+    r"(?:thir|four|fif|six|seven|eigh|nine)[ \t._-]?teen)"
+)
+
+# Fuzzy targets: 13 to 29, written as one word.
+_TARGETS: dict[str, int] = {
+    w: v for w, v in NUMBER_WORDS.items() if 13 <= v <= 29 and " " not in w and "-" not in w
+}
+_VOWELS = frozenset("aeiouy")
+_SQUEEZE = re.compile(r"(.)\1+")
+_SEPARATORS = re.compile(r"[\s._-]+")
+
+
+def parse_number(token: str) -> int | None:
+    """``"19"`` -> 19, ``"nineteen"`` -> 19, ``"twenty-one"`` -> 21; None otherwise."""
+    token = token.strip().lower()
+    if token.isascii() and token.isdigit():
+        return int(token)
+    token = re.sub(r"\s+", " ", token)
+    value = NUMBER_WORDS.get(token)
+    if value is None and "teen" in token:  # "six teen", "seven-teen"
+        value = NUMBER_WORDS.get(_SEPARATORS.sub("", token))
+    return value
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def _consonants(word: str) -> str:
+    return "".join(ch for ch in word if ch not in _VOWELS)
+
+
+_TARGET_FORMS = tuple(
+    (w, v, _SQUEEZE.sub(r"\1", w), _consonants(w)) for w, v in _TARGETS.items()
+)
+
+
+@lru_cache(maxsize=8192)
+def fuzzy_number(token: str) -> int | None:
+    """The number 13..29 a misspelled or shortened number word stands for, else None. Exact
+    number words (any value) are returned as they are."""
+    t = _SEPARATORS.sub("", token.lower())
+    if t in NUMBER_WORDS:
+        return NUMBER_WORDS[t]
+    if len(t) < 4 or not t.isalpha() or not t.isascii() or t.endswith("th"):
+        return None  # too short to tell, or an ordinal ("sixteenth")
+    squeezed = _SQUEEZE.sub(r"\1", t)
+    hits: set[int] = set()
+    for word, value, w_squeezed, w_consonants in _TARGET_FORMS:
+        if squeezed == w_squeezed or (
+            t[0] == word[0]
+            and len(t) < len(word)
+            and _consonants(t) == w_consonants
+            and _subsequence(t, word)
+        ) or abs(len(t) - len(word)) <= 2 and DamerauLevenshtein.distance(
+            t, word, score_cutoff=2
+        ) <= (2 if len(word) >= 8 else 1):
+            hits.add(value)
+    return hits.pop() if len(hits) == 1 else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Unicode digits
+
+
+def _digit_value(ch: str) -> str | None:
+    if ch in SPECIAL:
+        return SPECIAL[ch]
+    if ch.isascii():
+        return None
+    value = unicodedata.digit(ch, None)
+    return None if value is None else str(value)
+
+
+def _class(chars: list[str]) -> str:
+    """A compact regex character class body (runs of code points as ranges)."""
+    points = sorted(set(map(ord, chars)))
+    parts: list[str] = []
+    k = 0
+    while k < len(points):
+        j = k
+        while j + 1 < len(points) and points[j + 1] == points[j] + 1:
+            j += 1
+        lo, hi = re.escape(chr(points[k])), re.escape(chr(points[j]))
+        parts.append(lo if j == k else f"{lo}-{hi}")
+        k = j + 1
+    return "".join(parts)
+
+
+# Every non-ASCII decimal digit (Unicode has none above U+1FFFF) and the phone extractor's
+# digit-like characters, as ONE character class: a single fast scan finds them.
+_OTHER_DIGITS = _class(
+    [chr(c) for c in range(0x80, 0x20000) if chr(c).isdecimal()] + list(SPECIAL)
+)
+_OTHER_DIGIT = re.compile(f"[{_OTHER_DIGITS}]")
+_UNICODE_DIGIT = re.compile(rf"[0-9]\ufe0f?\u20e3|[{_OTHER_DIGITS}]")
+
+
+class DigitMap:
+    """A copy of a text with Unicode digits as ASCII, and the way back to original offsets."""
+
+    __slots__ = ("text", "_starts", "_ends")
+
+    def __init__(self, text: str, starts: list[int], ends: list[int]) -> None:
+        self.text = text
+        self._starts = starts  # original start of each character of ``text``
+        self._ends = ends  # original end of each character of ``text``
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        return self._starts[start], self._ends[end - 1]
+
+    def from_original(self, start: int, end: int) -> tuple[int, int]:
+        return bisect_right(self._ends, start), bisect_left(self._starts, end)
+
+
+def ascii_digits(text: str) -> DigitMap | None:
+    """The ASCII-digit copy of ``text``, or None when it writes no digit in another form."""
+    if text.isascii() or ("\u20e3" not in text and not _OTHER_DIGIT.search(text)):
+        return None
+    parts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for m in _UNICODE_DIGIT.finditer(text):
+        s, e = m.span()
+        parts.append(text[pos:s])
+        starts.extend(range(pos, s))
+        ends.extend(range(pos + 1, s + 1))
+        digits = m.group()[0] if "\u20e3" in m.group() else _digit_value(m.group()) or ""
+        parts.append(digits)
+        starts.extend([s] * len(digits))
+        ends.extend([e] * len(digits))
+        pos = e
+    parts.append(text[pos:])
+    starts.extend(range(pos, len(text)))
+    ends.extend(range(pos + 1, len(text) + 1))
+    return DigitMap("".join(parts), starts, ends)
