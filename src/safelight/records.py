@@ -18,6 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import pyarrow as pa
@@ -180,9 +181,15 @@ def content_hash(title: str | None, body: str | None) -> str:
     if text.isascii():  # same result as below, without the per-character loop
         text = _HASH_STRIP.sub(" ", text.lower())
     else:
-        text = unicodedata.normalize("NFKD", text).casefold()
-        text = _HASH_STRIP.sub(" ", "".join(c for c in text if not unicodedata.combining(c)))
+        text = unicodedata.normalize("NFKD", text).casefold().translate(_combining_marks())
+        text = _HASH_STRIP.sub(" ", text)
     return hashlib.sha256(text.strip().encode()).hexdigest()[:16]
+
+
+@cache
+def _combining_marks() -> dict[int, None]:
+    """A ``str.translate`` table deleting every combining mark (all lie below U+20000)."""
+    return {cp: None for cp in range(0x20000) if unicodedata.combining(chr(cp))}
 
 
 def make_ad_id(
