@@ -12,7 +12,9 @@ command again:
   of worker processes.
 - ``run_score``: runs ``safelight.indicators.stage.score_batch`` over the ads not yet scored
   by the current scorer version (catalogue + code); re-extracting an ad drops its old score.
-- ``analyze``: ingest, extract, score, then ``safelight.report.write_report``.
+- ``run_link``: links the ads into networks (``safelight.link``) when ads arrived since the
+  last link run; networks keep their ids across runs.
+- ``analyze``: ingest, extract, score, link, then ``safelight.report.write_report``.
 """
 
 from __future__ import annotations
@@ -38,11 +40,14 @@ from safelight.store import FileProgress, Store
 
 if TYPE_CHECKING:
     from safelight.ingest import IngestOptions
+    from safelight.link.model import LinkSettings
+    from safelight.link.stage import LinkInputs
 
 __all__ = [
     "AnalyzeSummary",
     "ExtractSummary",
     "IngestSummary",
+    "LinkSummary",
     "ProgressFn",
     "ScoreSummary",
     "ads_to_table",
@@ -51,7 +56,9 @@ __all__ = [
     "extractor_version",
     "ingest_paths",
     "input_files",
+    "read_link_inputs",
     "run_extract",
+    "run_link",
     "run_score",
     "top_places",
 ]
@@ -65,7 +72,9 @@ INGEST_BATCH = 50_000
 INGEST_BATCH_CHARS = 64 * 2**20
 EXTRACT_BATCH = 5_000
 # A synthetic corpus keeps its answer key beside its ads; a folder walk must never ingest it.
-ANSWER_KEY_FILES = frozenset({"truth.jsonl", "persons.jsonl", "networks.jsonl"})
+ANSWER_KEY_FILES = frozenset(
+    {"truth.jsonl", "persons.jsonl", "networks.jsonl", "posters.csv", "posters_truth.jsonl"}
+)
 
 
 @dataclass(slots=True)
@@ -87,9 +96,10 @@ class IngestSummary:
 
 
 @dataclass(slots=True)
-class ExtractSummary:
+class _RecordStageSummary:
+    """What a record stage (extract, score) did: ads processed by one code version."""
+
     ads: int = 0
-    extractions: int = 0
     version: str = ""
     seconds: float = 0.0
 
@@ -99,17 +109,15 @@ class ExtractSummary:
 
 
 @dataclass(slots=True)
-class ScoreSummary:
-    ads: int = 0
+class ExtractSummary(_RecordStageSummary):
+    extractions: int = 0
+
+
+@dataclass(slots=True)
+class ScoreSummary(_RecordStageSummary):
     evidence: int = 0
     minors_stated: int = 0
     minors_likely: int = 0
-    version: str = ""
-    seconds: float = 0.0
-
-    @property
-    def ads_per_second(self) -> float:
-        return self.ads / self.seconds if self.seconds else 0.0
 
 
 @dataclass(slots=True)
@@ -120,6 +128,7 @@ class AnalyzeSummary:
     report: Path
     stats: dict[str, Any] = field(default_factory=dict)
     top_places: list[tuple[str, int]] = field(default_factory=list)
+    link: LinkSummary | None = None
 
 
 def default_rejects_path(db: Path) -> Path:
@@ -403,6 +412,94 @@ def run_score(
     return summary
 
 
+# -- link ------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class LinkSummary:
+    ads: int = 0  # ads the stored result covers
+    new_ads: int = 0  # ads not covered by the previous result (0: nothing to do)
+    edges: int = 0
+    flagged: int = 0
+    networks: int = 0
+    linked_ads: int = 0  # ads in networks of two or more
+    largest: int = 0
+    kept_ids: int = 0  # networks whose id an earlier run gave them
+    version: str = ""
+    seconds: float = 0.0
+    skipped: bool = False  # the stored result already covered every ad
+
+
+def read_link_inputs(store: Store, *, batch_size: int = 200_000) -> LinkInputs:
+    """The link stage's inputs, read from the store in bounded batches."""
+    from safelight.link.stage import LinkInputs
+    from safelight.records import EXTRACTION_SCHEMA
+
+    extractions = pa.Table.from_batches(
+        list(store.link_extractions(batch_size)), schema=EXTRACTION_SCHEMA
+    )
+    batches = list(store.link_texts(batch_size))
+    texts = pa.Table.from_batches(batches) if batches else None
+    return LinkInputs(extractions, texts, store.link_context())
+
+
+def run_link(
+    store: Store,
+    *,
+    all: bool = False,
+    progress: ProgressFn | None = None,
+    settings: LinkSettings | None = None,
+) -> LinkSummary:
+    """Link the stored ads into networks when ads arrived (or were re-extracted) since the last
+    run (``all``: always). The links are recomputed over every ad and networks keep their ids
+    where their membership allows (``assign_ids`` with the stored assignment)."""
+    from safelight.link.stage import link_stage, link_version
+
+    started = time.perf_counter()
+    version = link_version(settings)
+    summary = LinkSummary(version=version)
+    summary.new_ads = store.count_to_link(version=version)
+    if progress is not None:
+        progress("link", 0, 3)
+    if not all and not summary.new_ads:
+        summary.ads = store.ad_count()
+        summary.skipped = True
+        if progress is not None:
+            progress("link", 3, 3)
+        return summary
+    previous = store.network_assignment()
+    inputs = read_link_inputs(store)
+    if progress is not None:
+        progress("link", 1, 3)
+    result = link_stage(inputs, previous, settings)
+    if progress is not None:
+        progress("link", 2, 3)
+    ad_ids = inputs.context.column("ad_id") if inputs.context is not None else pa.array([])
+    summary.seconds = time.perf_counter() - started
+    store.write_links(
+        edges=result.edges,
+        flagged=result.flagged,
+        clusters=result.clusters,
+        templates=result.templates,
+        networks=result.networks,
+        linked=ad_ids,
+        version=version,
+        new_ads=summary.new_ads,
+        seconds=summary.seconds,
+    )
+    ids = set(result.networks.column("network_id").to_pylist())
+    summary.ads = len(ad_ids)
+    summary.edges = result.edges.num_rows
+    summary.flagged = result.flagged.num_rows
+    summary.networks = len(ids)
+    summary.linked_ads = result.networks.num_rows
+    summary.largest = result.sizes[0] if result.sizes else 0
+    summary.kept_ids = len(ids & set(previous.values()))
+    if progress is not None:
+        progress("link", 3, 3)
+    return summary
+
+
 # -- analyze -----------------------------------------------------------------------------------
 
 
@@ -425,7 +522,7 @@ def analyze(
     progress: ProgressFn | None = None,
     workers: int = 1,
 ) -> AnalyzeSummary:
-    """Ingest ``paths`` into ``db``, extract, score, and write ``out_dir/report.html``."""
+    """Ingest ``paths`` into ``db``, extract, score, link, and write ``out_dir/report.html``."""
     from safelight.report import write_report
 
     if rejects_path is None:
@@ -441,9 +538,12 @@ def analyze(
         )
         extracted = run_extract(store, progress=progress, workers=workers)
         scored = run_score(store, progress=progress)
+        linked = run_link(store, progress=progress)
         if progress is not None:
             progress("report", 0, 1)
         report = write_report(store, out_dir)
         if progress is not None:
             progress("report", 1, 1)
-        return AnalyzeSummary(ingested, extracted, scored, report, store.stats(), top_places(store))
+        return AnalyzeSummary(
+            ingested, extracted, scored, report, store.stats(), top_places(store), linked
+        )
