@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+from tests.link_fixtures import BASE, add
+
+from safelight.link import EDGE_SCHEMA, FLAGGED_SCHEMA, TEMPLATE_SCHEMA
+from safelight.store import Store
+
+
+def test_migration_003_creates_the_link_tables(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        assert store.schema_version >= 3
+        for table in (
+            "link_edges",
+            "link_flagged",
+            "text_clusters",
+            "text_templates",
+            "networks",
+            "linked_ads",
+            "link_runs",
+        ):
+            assert store.query(f"SELECT count(*) AS n FROM {table}")["n"][0].as_py() == 0
+
+
+def _write(store: Store, ads: list, network_id: str) -> None:
+    edges = pa.Table.from_pylist(
+        [
+            {
+                "ad_a": ads[0].ad_id,
+                "ad_b": ads[1].ad_id,
+                "kind": "phone",
+                "value": "+1",
+                "weight": 1.0,
+                "detail": None,
+            }
+        ],
+        schema=EDGE_SCHEMA,
+    )
+    store.write_links(
+        edges=edges,
+        flagged=FLAGGED_SCHEMA.empty_table(),
+        clusters=pa.table(
+            {"ad_id": pa.array([], pa.string()), "cluster_id": pa.array([], pa.string())}
+        ),
+        templates=TEMPLATE_SCHEMA.empty_table(),
+        networks=pa.table(
+            {"ad_id": [ads[0].ad_id, ads[1].ad_id], "network_id": [network_id, network_id]}
+        ),
+        linked=[a.ad_id for a in ads],
+        version="v1",
+    )
+
+
+def test_write_links_replaces_everything_and_records_coverage(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        ads = add(store, BASE)
+        assert store.count_to_link(version="v1") == 5
+        _write(store, ads, "N00000001")
+        _write(store, ads, "N00000002")  # a second write replaces, never appends
+        assert store.network_assignment() == {ads[0].ad_id: "N00000002", ads[1].ad_id: "N00000002"}
+        assert store.query("SELECT count(*) AS n FROM link_edges")["n"][0].as_py() == 1
+        assert store.count_to_link(version="v1") == 0
+        assert store.count_to_link(version="v2") == 5
+        assert store.network_of(ads[4].ad_id) == f"S{ads[4].ad_id}"
+        runs = store.query("SELECT count(*) AS n FROM link_runs")["n"][0].as_py()
+        assert runs == 2
+        # every ad appears in the export rows, singletons with their own id
+        rows = pa.Table.from_batches(list(store.network_rows())).to_pylist()
+        assert len(rows) == 5
+        assert {r["network_id"] for r in rows} >= {"N00000002", f"S{ads[4].ad_id}"}
+
+
+def test_reextracting_an_ad_makes_it_due_for_linking(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        ads = add(store, BASE)
+        _write(store, ads, "N00000001")
+        add(store, BASE[:1])  # same ad, extracted again
+        assert store.count_to_link(version="v1") == 1
+
+
+def test_link_inputs_are_read_in_batches(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        add(store, BASE)
+        batches = list(store.link_extractions(batch_size=2))
+        assert len(batches) > 1
+        assert (
+            sum(b.num_rows for b in batches)
+            == store.query("SELECT count(*) AS n FROM extractions")["n"][0].as_py()
+        )
+        texts = pa.Table.from_batches(list(store.link_texts(batch_size=2)))
+        assert texts.num_rows == 5 and all(
+            t.startswith("title ") for t in texts["text"].to_pylist()
+        )
+        context = store.link_context().to_pylist()
+        assert {c["place"] for c in context} == {
+            "Dallas, TX",
+            "Tyler, TX",
+            "Waco, TX",
+            "Austin, TX",
+        }
