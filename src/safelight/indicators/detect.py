@@ -135,10 +135,8 @@ def matcher_for(catalog: Catalog) -> Matcher:
 def _variants(phrase: str) -> set[str]:
     folded = fold_pattern(phrase)
     variants = {folded}
-    if " " in folded:
-        variants.add(folded.replace(" ", "-"))  # "in-call only"
-        if len(folded.replace(" ", "")) >= 6:
-            variants.add(folded.replace(" ", ""))  # "n e w  i n  t o w n", once joined
+    if " " in folded and len(folded.replace(" ", "")) >= 6:
+        variants.add(folded.replace(" ", ""))  # "n e w  i n  t o w n", once joined
     if re.fullmatch(r"(?:[a-z][.*\- ]){2,}[a-z]", folded):
         variants.add(re.sub(r"[.*\- ]", "", folded))  # "m.o.b" is folded to "mob" in text
     if "'" in folded:

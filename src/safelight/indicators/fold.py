@@ -47,7 +47,7 @@ HOMOGLYPHS = {
     "ѕ": "s",
     "ԁ": "d",
     "ɡ": "g",
-    "α": "a",
+    "и": "n", "α": "a",
     "β": "b",
     "ε": "e",
     "ι": "i",
@@ -97,6 +97,8 @@ def _fold_table() -> dict[int, str]:
     for ch, latin in HOMOGLYPHS.items():
         table[ord(ch)] = latin
         table[ord(ch.upper())] = latin if ch.upper() != ch else latin
+    for dash in "-\u2010\u2011\u2012\u2013\u2014":  # "in-call", "high-end": as spaced words
+        table[ord(dash)] = " "
     return table
 
 
