@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from safelight.ingest import IngestOptions
     from safelight.link.model import LinkSettings
     from safelight.link.stage import LinkInputs
+    from safelight.missing.run import ImportSummary as PosterImport
+    from safelight.missing.run import MatchSummary as MissingMatch
 
 __all__ = [
     "AnalyzeSummary",
@@ -129,6 +131,8 @@ class AnalyzeSummary:
     stats: dict[str, Any] = field(default_factory=dict)
     top_places: list[tuple[str, int]] = field(default_factory=list)
     link: LinkSummary | None = None
+    posters: PosterImport | None = None  # analyze --missing: the poster import
+    missing: MissingMatch | None = None  # and the match
 
 
 def default_rejects_path(db: Path) -> Path:
@@ -521,8 +525,12 @@ def analyze(
     options: IngestOptions | None = None,
     progress: ProgressFn | None = None,
     workers: int = 1,
+    missing: Sequence[Path] = (),
 ) -> AnalyzeSummary:
-    """Ingest ``paths`` into ``db``, extract, score, link, and write ``out_dir/report.html``."""
+    """Ingest ``paths`` into ``db``, extract, score, link, and write ``out_dir/report.html``.
+
+    ``missing``: poster files imported (rejects beside the database) and matched with the ads
+    as the last stage before the report."""
     from safelight.report import write_report
 
     if rejects_path is None:
@@ -539,11 +547,33 @@ def analyze(
         extracted = run_extract(store, progress=progress, workers=workers)
         scored = run_score(store, progress=progress)
         linked = run_link(store, progress=progress)
+        posters, matched = _run_missing(store, db, missing, strict, progress)
         if progress is not None:
             progress("report", 0, 1)
         report = write_report(store, out_dir)
         if progress is not None:
             progress("report", 1, 1)
         return AnalyzeSummary(
-            ingested, extracted, scored, report, store.stats(), top_places(store), linked
+            ingested,
+            extracted,
+            scored,
+            report,
+            store.stats(),
+            top_places(store),
+            linked,
+            posters,
+            matched,
         )
+
+
+def _run_missing(
+    store: Store, db: Path, paths: Sequence[Path], strict: bool, progress: ProgressFn | None
+) -> tuple[PosterImport | None, MissingMatch | None]:
+    """``analyze --missing``: import the posters, then match them with the ads."""
+    if not paths:
+        return None, None
+    from safelight.missing.run import import_posters, run_match
+
+    rejects = db.with_name(f"{db.stem}.poster-rejects.jsonl")
+    posters = import_posters(store, paths, rejects_path=rejects, strict=strict)
+    return posters, run_match(store, progress=progress)

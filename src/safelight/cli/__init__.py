@@ -91,6 +91,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "score_cmd",
     "inspect_cmd",
     "report_cmd",
+    "missing_cmd",
+    "link_cmd",
 )
 
 

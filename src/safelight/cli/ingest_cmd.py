@@ -257,6 +257,10 @@ def search(
     minor: Annotated[
         bool, typer.Option("--minor", help="Only ads flagged as a stated or likely minor.")
     ] = False,
+    network: Annotated[
+        str | None,
+        typer.Option("--network", help="Only ads of this network (see `safelight link`)."),
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many ads.")] = 50,
     as_json: JsonOption = False,
 ) -> None:
@@ -271,6 +275,8 @@ def search(
         safelight search --phone "(903) 312-1887" --db cases.duckdb
 
         safelight search --minor --min-risk 40 --db cases.duckdb
+
+        safelight search --network N00000012 --db cases.duckdb
     """
     from safelight.store import Store
 
@@ -284,6 +290,7 @@ def search(
             limit=limit,
             min_risk=min_risk,
             minor=minor,
+            network=network,
         )
     rows = found.to_pylist()
     if as_json:
@@ -297,7 +304,8 @@ def search(
         return
     # Ids and times are kept whole (they are copied into other commands); the rest wraps.
     widths = {"ad_id": 20, "posted_at": 16}
-    for name in ("ad_id", "source", "post_id", "posted_at", "title", "risk", "minor", "matched"):
+    columns = ("ad_id", "source", "post_id", "posted_at", "title", "risk", "minor", "network")
+    for name in (*columns, "matched"):
         table.add_column(name, no_wrap=name in widths, min_width=widths.get(name), overflow="fold")
     for row in rows:
         table.add_row(
@@ -308,6 +316,7 @@ def search(
             _snippet(row["title"] or row["body"] or ""),
             "" if row["risk"] is None else f"{row['risk']:g}",
             row["minor"] or "",
+            row["network"] or "",
             row["matched"],
         )
     console.print(table)
@@ -326,6 +335,12 @@ def analyze(
     source: SourceOption = None,
     timezone: TimezoneOption = None,
     workers: WorkersOption = 1,
+    missing: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--missing", help="Missing-person posters (CSV/JSON) to import and match. Repeatable."
+        ),
+    ] = None,
 ) -> None:
     """Ingest, extract, score and report in one go: the quickest way from a folder of ads to
     the offline HTML report.
@@ -337,7 +352,7 @@ def analyze(
     from safelight.pipeline import analyze as run_analyze
     from safelight.pipeline import default_rejects_path
 
-    existing_paths(paths)
+    existing_paths(paths + (missing or []))
     options = _ingest_options(profiles, source, timezone)
     with _Bars() as bars:
         result = run_analyze(
@@ -349,6 +364,7 @@ def analyze(
             options=options,
             progress=bars,
             workers=workers,
+            missing=missing or [],
         )
     console.print(_ingest_table(result.ingest))
     console.print(_rejects_line(result.ingest), highlight=False)
@@ -363,6 +379,13 @@ def analyze(
         f"{result.score.minors_likely:,} likely minors (leads for review)",
         highlight=False,
     )
+    if result.missing is not None and result.posters is not None:
+        console.print(
+            f"missing persons: {result.posters.stored:,} posters stored "
+            f"({result.posters.rejected:,} rejected), {result.missing.leads:,} leads "
+            "(for human review)",
+            highlight=False,
+        )
     console.print(f"report: {result.report}", highlight=False)
 
 

@@ -67,12 +67,21 @@ def synth(
         int,
         typer.Option("--bad-records", min=0, help="Also write bad.jsonl with K malformed records."),
     ] = 0,
+    posters: Annotated[
+        int,
+        typer.Option(
+            "--posters",
+            min=0,
+            help="Also write posters.csv with K missing-person posters (and posters_truth.jsonl).",
+        ),
+    ] = 0,
 ) -> None:
     """Write a synthetic corpus: a population of persons (some minors) and networks posting
     classified ads over time, with obfuscated contacts, reused photos and ground truth.
 
     Writes OUT/ads.jsonl (ingest columns), OUT/truth.jsonl (who is behind each ad),
-    OUT/persons.jsonl, OUT/networks.jsonl, OUT/images/ and OUT/pages/. Only synthetic data.
+    OUT/persons.jsonl, OUT/networks.jsonl, OUT/images/ and OUT/pages/; with --posters also
+    OUT/posters.csv, OUT/posters/ and OUT/posters_truth.jsonl. Only synthetic data.
 
     Examples:
 
@@ -118,3 +127,11 @@ def synth(
         f"{summary.minor_ads} of {summary.minors} minors) from {summary.persons} persons, "
         f"{summary.images} images, {summary.pages} pages to {out} in {summary.seconds:.1f}s"
     )
+    if posters:
+        from safelight.synth.posters import write_posters
+
+        made = write_posters(out, posters, seed)
+        err_console.print(
+            f"wrote {made.posters} missing-person posters ({made.in_ads} of persons in ads, "
+            f"{made.minors} minors, {made.photos} with a photo) to {out / 'posters.csv'}"
+        )

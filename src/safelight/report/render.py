@@ -20,6 +20,8 @@ from safelight.errors import UserError
 from safelight.indicators.catalog import CATEGORIES, load_catalog
 from safelight.report import charts, queries
 from safelight.report.adtable import build_rows, format_value
+from safelight.report.missing import missing_context, write_missing_pages
+from safelight.report.network_page import network_context, page_name, write_network_pages
 from safelight.report.triage import CATEGORY_NOTES, build_triage, format_points
 
 __all__ = ["ReportOptions", "build_context", "render_html", "write_report"]
@@ -36,6 +38,7 @@ class ReportOptions:
     triage_preview: int = 25  # queue entries shown before "show all"
     top_indicators: int = 10  # indicators listed under the category chart
     top_values: int = 25
+    top_networks: int = 25  # networks listed (each with its own page under networks/)
     rejects: Path | None = None  # the ingest rejects file, counted when given
     store_label: str | None = None  # how the store is named in the header
 
@@ -171,6 +174,8 @@ def build_context(store: queries.QueryStore, options: ReportOptions) -> dict[str
     )
     rows = build_rows(ad_rows, ad_extr)
     risk = _risk_context(store, options, summary, timed)
+    nets = timed("networks", network_context, store, options.top_networks)
+    missing = timed("missing", missing_context, store)
     log.info("report queries: %s", ", ".join(f"{k} {v:.2f}s" for k, v in timings.items()))
 
     labels, values, flags = _age_bins(ages)
@@ -215,6 +220,8 @@ def build_context(store: queries.QueryStore, options: ReportOptions) -> dict[str
             | {i for r in rows for i in r.indicators.split()}
         ),
         **risk,
+        **nets,
+        **missing,
     }
 
 
@@ -228,6 +235,7 @@ def _environment() -> Environment:
     )
     env.filters["num"] = lambda v: "—" if v is None else f"{int(v):,}"
     env.filters["pts"] = format_points
+    env.filters["page"] = page_name
     env.filters["pct"] = lambda v: f"{100 * v:.0f}%" if v >= 0.01 or not v else "<1%"
     return env
 
@@ -260,9 +268,12 @@ def write_report(
             beside = default_rejects_path(Path(store_path))
             options = replace(options, rejects=beside if beside.is_file() else None)
     started = time.perf_counter()
-    html = render_html(build_context(store, options))
+    context = build_context(store, options)
+    html = render_html(context)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / "report.html"
     target.write_text(html, encoding="utf-8")
+    write_network_pages(store, out_dir, [n["network_id"] for n in context["networks"]])
+    write_missing_pages(store, out_dir, context["missing_persons"])
     log.info("report written in %.2fs (%d bytes)", time.perf_counter() - started, len(html))
     return target

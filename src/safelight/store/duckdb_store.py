@@ -19,7 +19,9 @@ import pyarrow.compute as pc
 
 from safelight.errors import UserError
 from safelight.records import AD_SCHEMA, EXTRACTION_SCHEMA
+from safelight.store.links import LinkTables
 from safelight.store.migrations import apply_migrations, schema_version
+from safelight.store.missing_tables import MissingTables
 from safelight.store.search import SearchQuery, search_sql
 
 __all__ = ["FileProgress", "Store"]
@@ -47,7 +49,7 @@ class FileProgress:
     finished: bool = False
 
 
-class Store:
+class Store(LinkTables):
     """A Safelight database file, created and migrated on open. Use as a context manager.
 
     ``memory_limit`` caps DuckDB's memory (DuckDB syntax, e.g. ``"2GB"``; None: its default,
@@ -85,6 +87,11 @@ class Store:
     @property
     def schema_version(self) -> int:
         return schema_version(self._con)
+
+    @property
+    def missing(self) -> MissingTables:
+        """The missing-person posters, leads and reviews (``store/missing_tables.py``)."""
+        return MissingTables(self._con, self._transaction)
 
     # -- ads -------------------------------------------------------------------------------
 
@@ -147,15 +154,23 @@ class Store:
         *,
         min_risk: float | None = None,
         minor: bool = False,
+        network: str | None = None,
     ) -> pa.Table:
         """Ads matching every criterion given, newest first (highest risk first when a risk
         criterion is given). ``phone`` takes any spelling (normalised to E.164), ``email`` any
         case, ``handle`` ``name``, ``@name`` or ``platform:name``, ``text`` a case-insensitive
         substring of title or body, ``min_risk`` a least score, ``minor`` a stated or likely
-        minor flag. Columns: ad_id, source, post_id, posted_at, location, title, body, matched
-        (what matched), risk, minor."""
+        minor flag, ``network`` a network id (``S<ad_id>``: an ad with no link). Columns: ad_id,
+        source, post_id, posted_at, location, title, body, matched (what matched), risk, minor,
+        network (its network id)."""
         q = SearchQuery.build(
-            phone=phone, email=email, text=text, handle=handle, min_risk=min_risk, minor=minor
+            phone=phone,
+            email=email,
+            text=text,
+            handle=handle,
+            min_risk=min_risk,
+            minor=minor,
+            network=network,
         )
         sql, params = search_sql(q, limit)
         return self.query(sql, params)
@@ -262,8 +277,8 @@ class Store:
                     self._con.execute(
                         "DELETE FROM extracted_ads WHERE ad_id IN (SELECT ad_id FROM _ids)"
                     )
-                    # a score read the old extractions: it must be redone
-                    for table in ("risk", "evidence"):
+                    # a score and links read the old extractions: they must be redone
+                    for table in ("risk", "evidence", "linked_ads"):
                         self._con.execute(
                             f"DELETE FROM {table} WHERE ad_id IN (SELECT ad_id FROM _ids)"
                         )

@@ -86,6 +86,7 @@ class SearchQuery:
     text: str | None = None
     min_risk: float | None = None
     minor: bool = False
+    network: str | None = None
 
     @classmethod
     def build(
@@ -97,13 +98,14 @@ class SearchQuery:
         handle: str | None = None,
         min_risk: float | None = None,
         minor: bool = False,
+        network: str | None = None,
     ) -> SearchQuery:
-        if not any(v and v.strip() for v in (phone, email, text, handle)) and not (
+        if not any(v and v.strip() for v in (phone, email, text, handle, network)) and not (
             minor or min_risk is not None
         ):
             raise UserError(
                 "give something to search for: --phone, --email, --handle, --text, "
-                "--min-risk or --minor"
+                "--network, --min-risk or --minor"
             )
         phones: tuple[str, ...] = ()
         if phone and phone.strip():
@@ -113,7 +115,8 @@ class SearchQuery:
         emails = tuple(normalise_email(email)) if email and email.strip() else ()
         handle_q = normalise_handle(handle) if handle and handle.strip() else None
         text_q = text.strip() if text and text.strip() else None
-        return cls(phones, emails, handle_q, text_q, min_risk, minor)
+        network_q = network.strip() if network and network.strip() else None
+        return cls(phones, emails, handle_q, text_q, min_risk, minor, network_q)
 
 
 def search_sql(q: SearchQuery, limit: int) -> tuple[str, list[Any]]:
@@ -153,6 +156,15 @@ def search_sql(q: SearchQuery, limit: int) -> tuple[str, list[Any]]:
             "WHERE title ILIKE ? ESCAPE '\\' OR body ILIKE ? ESCAPE '\\'"
         )
         params += [pattern, pattern]
+    if q.network:
+        # a stored network, or the singleton network S<ad_id> of an ad with no link
+        parts.append(
+            "SELECT ad_id, 'network' AS crit, 'network ' || network_id AS matched "
+            "FROM networks WHERE network_id = ? UNION ALL "
+            "SELECT ad_id, 'network' AS crit, 'network S' || ad_id AS matched FROM ads "
+            "WHERE 'S' || ad_id = ? AND ad_id NOT IN (SELECT ad_id FROM networks)"
+        )
+        params += [q.network, q.network]
     if q.min_risk is not None or q.minor:
         where = ["score >= ?"]
         params.append(float(q.min_risk or 0))
@@ -178,8 +190,9 @@ matched AS (
     FROM hits GROUP BY ad_id HAVING count(DISTINCT crit) = {len(parts)}
 )
 SELECT a.ad_id, a.source, a.post_id, a.posted_at, a.location, a.title, a.body, m.matched,
-       r.score AS risk, r.minor
+       r.score AS risk, r.minor, coalesce(n.network_id, 'S' || a.ad_id) AS network
 FROM matched m JOIN ads a ON a.ad_id = m.ad_id LEFT JOIN risk r ON r.ad_id = a.ad_id
+LEFT JOIN networks n ON n.ad_id = a.ad_id
 ORDER BY {order}
 LIMIT ?
 """
