@@ -44,8 +44,10 @@ def prices(text: str, found: dict[str, list[Match]] | None = None) -> list[tuple
         ("Half hour: $100\nHour: $150", [(100, "USD", 30), (150, "USD", 60)]),
         ("specials 60, hh 100.", [(60, "USD", None), (100, "USD", 30)]),
         ("hh 100/150", [(100, "USD", 30), (150, "USD", 30)]),
-        ("qv 60 / hh 100 / h 150 / 2hr 280",
-         [(60, "USD", 15), (100, "USD", 30), (150, "USD", 60), (280, "USD", 120)]),
+        (
+            "qv 60 / hh 100 / h 150 / 2hr 280",
+            [(60, "USD", 15), (100, "USD", 30), (150, "USD", 60), (280, "USD", 120)],
+        ),
         ("100 for half hour", [(100, "USD", 30)]),
         ("qv 60 hh 100 hora 150", [(60, "USD", 15), (100, "USD", 30), (150, "USD", 60)]),
     ],
@@ -93,3 +95,26 @@ def test_span_covers_amount_and_duration() -> None:
     first, second = EXTRACTOR.extract(text, {})
     assert first.text == "$ 80hh"
     assert second.text == "160 hr"
+
+
+def test_context_hint_covers_every_price_context_word() -> None:
+    """The cheap pre-check before the context pattern must find a piece of every alternative
+    of ``price_context`` (data/price_units.yaml), or bare prices after it would be lost."""
+    from safelight.extract.prices import _CONTEXT_HINT, _load_units
+
+    pattern = _load_units()["price_context"]["pattern"]
+    depth, alternatives, current = 0, [], ""
+    for ch in pattern:
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "|" and depth == 0:
+            alternatives.append(current)
+            current = ""
+        else:
+            current += ch
+    alternatives.append(current)
+    assert len(alternatives) > 5
+    for alternative in alternatives:
+        assert _CONTEXT_HINT.search(alternative.lower()), alternative
+    assert prices("INCALL 150") == [(150, "USD", None)]
+    assert prices("Rates: 200") == [(200, "USD", None)]

@@ -52,15 +52,32 @@ def extract_text(text: str, stated_age: int | None = None) -> dict[str, list[Mat
     as an age with no span and ``source: "age field"``."""
     found: dict[str, list[Match]] = {name: [] for name in FIELDS}
     for extractor in extractors():
-        found[extractor.field] = sorted(
-            extractor.extract(text, found), key=lambda m: (m.start or 0, m.end or 0)
-        )
+        matches = extractor.extract(text, found)
+        if len(matches) > 1 and not _in_order(matches):
+            matches = sorted(matches, key=_span_key)
+        found[extractor.field] = matches
     if stated_age is not None:
         field_age = Match(
             "age", int(stated_age), str(stated_age), None, None, {"source": "age field"}
         )
         found["age"] = [field_age, *found["age"]]
     return found
+
+
+def _span_key(m: Match) -> tuple[int, int]:
+    return (m.start or 0, m.end or 0)
+
+
+def _in_order(matches: list[Match]) -> bool:
+    """Are the matches already in span order (most extractors find them left to right)?"""
+    prev = matches[0]
+    prev_start, prev_end = prev.start or 0, prev.end or 0
+    for m in matches[1:]:
+        start, end = m.start or 0, m.end or 0
+        if start < prev_start or (start == prev_start and end < prev_end):
+            return False
+        prev_start, prev_end = start, end
+    return True
 
 
 def to_json(found: dict[str, list[Match]]) -> dict[str, Any]:

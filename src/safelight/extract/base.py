@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-__all__ = ["Extractor", "Match"]
+__all__ = ["Extractor", "Match", "lowered"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,3 +48,20 @@ class Extractor(Protocol):
     field: str
 
     def extract(self, text: str, found: Mapping[str, list[Match]]) -> list[Match]: ...
+
+
+# The last text lowered and its lower-case form: every extractor of a pass lowers the same
+# text, so it is done once. One tuple, swapped whole, so concurrent callers never see a text
+# paired with another's lower case (the reference also keeps the text alive: ``is`` is safe).
+_LAST_LOWERED: tuple[str, str] = ("", "")
+
+
+def lowered(text: str) -> str:
+    """``text.lower()``, computed once per text for the extractors that all need it."""
+    global _LAST_LOWERED
+    last = _LAST_LOWERED
+    if last[0] is text:
+        return last[1]
+    low = text.lower()
+    _LAST_LOWERED = (text, low)
+    return low

@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from safelight.extract.base import lowered
+
 __all__ = [
     "Tables",
     "Unit",
@@ -244,7 +246,7 @@ _WORD_STEMS = (
 
 
 def _may_have_words(text: str) -> bool:
-    low = text.lower()
+    low = lowered(text)
     hits = 0
     for stem in _WORD_STEMS:
         if stem in low:

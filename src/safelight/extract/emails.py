@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from safelight.extract.base import Match
+from safelight.extract.base import Match, lowered
 
 __all__ = ["EXTRACTOR", "EmailExtractor"]
 
@@ -44,7 +44,7 @@ def _anchors(text: str) -> list[int]:
     """Sorted positions of every candidate "at" (str.find: far cheaper than a regex scan)."""
     if "@" not in text and "at" not in text and "AT" not in text and "At" not in text:
         return []
-    low = text.lower()
+    low = lowered(text)
     found: set[int] = set()
     for needle in _AT_NEEDLES:
         i = low.find(needle)

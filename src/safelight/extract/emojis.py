@@ -36,8 +36,9 @@ def normalise_emoji(emoji_text: str) -> str:
 
 
 @cache
-def _table() -> tuple[frozenset[str], dict[str, str], int]:
-    """(every emoji sequence, name by normalised value, longest sequence length)."""
+def _table() -> tuple[frozenset[str], dict[str, str], dict[str, tuple[int, ...]]]:
+    """(every emoji sequence, name by normalised value, the lengths of the sequences starting
+    with each character, longest first)."""
     import emoji
 
     sequences = frozenset(emoji.EMOJI_DATA)
@@ -48,7 +49,14 @@ def _table() -> tuple[frozenset[str], dict[str, str], int]:
             continue
         name = data.get("en", "").strip(":").replace("_", " ")
         names.setdefault(normalise_emoji(seq), name)
-    return sequences, names, max(len(s) for s in sequences)
+    sizes: dict[str, set[int]] = {}
+    for seq in sequences:
+        sizes.setdefault(seq[0], set()).add(len(seq))
+    lengths = {first: tuple(sorted(s, reverse=True)) for first, s in sizes.items()}
+    return sequences, names, lengths
+
+
+_MODIFIERS = frozenset(_SKIN_TONES + _VARIATION)
 
 
 class EmojiExtractor:
@@ -57,32 +65,41 @@ class EmojiExtractor:
     def extract(self, text: str, found: Mapping[str, list[Match]]) -> list[Match]:
         if text.isascii():
             return []
-        sequences, names, longest = _table()
+        sequences, names, lengths = _table()
         out: list[Match] = []
         pos = 0
         n = len(text)
-        while (c := _CANDIDATE.search(text, pos)) is not None:
+        for c in _CANDIDATE.finditer(text):
             start = c.start()
-            end = _longest(text, start, min(n, start + longest), sequences)
+            if start < pos:
+                continue  # inside the emoji just taken
+            end = _longest(text, start, n, sequences, lengths)
             if end is None:
-                pos = start + 1
                 continue
             # Absorb trailing modifiers the table does not list for this base.
-            while end < n and (text[end] in _SKIN_TONES or text[end] in _VARIATION):
+            while end < n and text[end] in _MODIFIERS:
                 end += 1
             pos = end
             seq = text[start:end]
-            if _KEYCAP in seq or normalise_emoji(seq) in _NOT_EMOJI:
+            value = seq.translate(_STRIP) or seq
+            if _KEYCAP in seq or value in _NOT_EMOJI:
                 continue
-            value = normalise_emoji(seq)
             name = names.get(value) or _name_of(seq)
             out.append(Match("emoji", value, seq, start, end, {"name": name}))
         return out
 
 
-def _longest(text: str, start: int, stop: int, sequences: frozenset[str]) -> int | None:
-    for end in range(stop, start, -1):
-        if text[start:end] in sequences:
+def _longest(
+    text: str,
+    start: int,
+    n: int,
+    sequences: frozenset[str],
+    lengths: dict[str, tuple[int, ...]],
+) -> int | None:
+    """End of the longest emoji sequence starting at ``start`` (None when there is none)."""
+    for size in lengths.get(text[start], ()):
+        end = start + size
+        if end <= n and text[start:end] in sequences:
             return end
     return None
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from safelight.extract.base import Match
+from safelight.extract.base import Match, lowered
 
 __all__ = ["EXTRACTOR", "HandleExtractor", "load_platforms"]
 
@@ -47,6 +47,7 @@ class Platforms:
     cue_pattern: str  # regex matching one cue (boundaries included)
     single_words: frozenset[str]  # one-word case-insensitive cues, for the pre-check
     phrases: tuple[str, ...]  # several-word cues as " w1 w2 ", for the pre-check
+    phrase_firsts: frozenset[str]  # the first words of ``phrases``
     exact: tuple[str, ...]  # exact-case cues ("OF")
     symbols: tuple[str, ...]  # emoji cues ("👻")
     url_by_prefix: dict[str, str]
@@ -103,6 +104,7 @@ def load_platforms() -> Platforms:
         cue_pattern=cue_pattern,
         single_words=frozenset(t[0] for t in tokenised if len(t) == 1),
         phrases=tuple(f" {' '.join(t)} " for t in tokenised if len(t) > 1),
+        phrase_firsts=frozenset(t[0] for t in tokenised if len(t) > 1),
         exact=tuple(exact),
         symbols=tuple(symbols),
         url_by_prefix=url_by_prefix,
@@ -147,8 +149,10 @@ def _cue_needles(text: str, low: str, p: Platforms) -> list[str]:
     needles += [sym for sym in p.symbols if sym in text]
     tokens = _ascii(low).translate(_PUNCT).split()
     needles += p.single_words.intersection(tokens)
-    joined = f" {' '.join(tokens)} "
-    needles += [phrase.split()[0] for phrase in p.phrases if phrase in joined]
+    # A phrase " w1 w2 " can be in the joined tokens only when its first word is a token.
+    if not p.phrase_firsts.isdisjoint(tokens):
+        joined = f" {' '.join(tokens)} "
+        needles += [phrase.split()[0] for phrase in p.phrases if phrase in joined]
     return needles
 
 
@@ -178,7 +182,7 @@ class HandleExtractor:
 
     def extract(self, text: str, found: Mapping[str, list[Match]]) -> list[Match]:
         p = load_platforms()
-        low = text.lower()
+        low = lowered(text)
         needles = _cue_needles(text, low, p)
         has_url = "/" in text and any(h in low for h in _URL_HINTS)
         if not (needles or has_url or "@" in text or "$" in text):

@@ -28,7 +28,7 @@ from typing import Any
 import us
 import yaml
 
-from safelight.extract.base import Match
+from safelight.extract.base import Match, lowered
 
 __all__ = ["EXTRACTOR", "NameExtractor", "load_lexicon"]
 
@@ -130,7 +130,7 @@ class NameExtractor:
             if m.start is not None and m.end is not None
         ]
         out: list[Match] = []
-        low = text.lower()
+        low = lowered(text)
         words = _ascii(text).translate(_PUNCT)
         pos = 0
         present = [

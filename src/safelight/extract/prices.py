@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from safelight.extract.base import Match
+from safelight.extract.base import Match, lowered
 
 __all__ = ["EXTRACTOR", "PriceExtractor", "number_windows"]
 
@@ -58,14 +58,12 @@ _HOUR_WORDS = "one|two|three|four|five|six"
 _HOUR_UNIT = r"hours?|hrs?\.?|h"
 
 
-@dataclass(frozen=True, slots=True)
-class _Tok:
-    kind: str  # "amt" or "dur"
-    start: int
-    end: int
-    value: int  # amount (whole units) or minutes
-    currency: str | None = None
-    context: bool = False  # bare amount after "incall", "donation", ...
+# A token is a plain tuple (cheaper than an object, and tokens are made per digit run):
+# (kind, start, end, value, currency, context) with kind "amt", "dur" or "skip", value the
+# amount (whole units) or the minutes, currency None unless written, context True for a bare
+# amount after "incall", "donation"...
+_Tok = tuple[str, int, int, int, "str | None", bool]
+_AMT, _DUR, _SKIP = "amt", "dur", "skip"
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,18 +178,22 @@ def _duration_minutes(word: str) -> int | None:
 
 
 # Cheap look after a digit run that rules it out as a price before any window is scanned.
+# Cheap look after a digit run that rules it out as a price before any window is scanned.
 _NEVER_PRICE = re.compile(
     r"(?:\s*(?:%|'|’|lbs?\b|[a-g]\b|dd|-\s*\d+\s*-|/\s*7\b)|:\d)", re.IGNORECASE
 )
 _ALNUM = re.compile(r"[^\W_]*")  # str.isalnum() characters, as one regex
+_ALNUM_END = re.compile(r"[^\W_]+\Z")  # the alphanumeric tail of a string
 
 
 @lru_cache(maxsize=16)
 def _runs_re(max_digits: int, not_after: re.Pattern[str] | None) -> re.Pattern[str]:
-    """Whole digit runs of at most ``max_digits`` digits not followed by ``not_after``."""
+    """Whole digit runs of at most ``max_digits`` digits not followed by ``not_after``. The
+    pattern starts with ``\\d`` (the boundary is checked after it), so the regex engine jumps
+    from digit to digit instead of trying every position."""
     tail = f"(?!{not_after.pattern})" if not_after is not None else ""
     flags = not_after.flags if not_after is not None else 0
-    return re.compile(rf"(?<!\d)\d{{1,{max_digits}}}(?!\d){tail}", flags)
+    return re.compile(rf"\d(?<!\d\d)\d{{0,{max_digits - 1}}}(?!\d){tail}", flags)
 
 
 def number_windows(
@@ -208,117 +210,153 @@ def number_windows(
     wins: list[tuple[int, int]] = []
     n = len(text)
     alnum = _ALNUM.match
+    last_end = -1  # end of the last window
     for m in _runs_re(max_digits, not_after).finditer(text):
         s, e = m.span()
-        if blocked and any(bs <= s and e <= be for bs, be in blocked):
-            continue
+        if blocked:
+            for bs, be in blocked:
+                if bs <= s and e <= be:
+                    break
+            else:
+                bs = -1
+            if bs >= 0:
+                continue
         ws = s - before if s > before else 0
-        while ws > 0 and text[ws - 1].isalnum():
-            ws -= 1
-        we = alnum(text, e + after).end() if e + after < n else n
-        if wins and ws <= wins[-1][1]:
-            if we > wins[-1][1]:
+        if ws <= last_end:  # merges with the last window: only its end can grow
+            we = alnum(text, e + after).end() if e + after < n else n
+            if we > last_end:
                 wins[-1] = (wins[-1][0], we)
-        else:
-            wins.append((ws, we))
+                last_end = we
+            continue
+        if ws > 0 and text[ws - 1].isalnum():
+            ws -= 1
+            while ws > 0 and text[ws - 1].isalnum():
+                ws -= 1
+            if ws <= last_end:
+                we = alnum(text, e + after).end() if e + after < n else n
+                if we > last_end:
+                    wins[-1] = (wins[-1][0], we)
+                    last_end = we
+                continue
+        we = alnum(text, e + after).end() if e + after < n else n
+        wins.append((ws, we))
+        last_end = we
     return wins
 
 
+# Lower-case pieces of every ``price_context`` word ("incall", "donation", "rates", "specials",
+# "prices", "fees", "car fun"...): without one, the (costlier) context pattern cannot match. The
+# pieces avoid "i", "s" and "k", whose case-insensitive matches include non-ASCII letters.
+_CONTEXT_HINT = re.compile("call|don|rate|pec|pr|fee|car")
+
+# Which alternative of the token pattern matched, by the name of the last group it closes.
+_KIND_BY_LAST_GROUP = {
+    "skip": _SKIP,
+    "skip2": _SKIP,
+    "pnum": "pcur",
+    "pk": "pcur",
+    "hunit": "hnum",
+    "hunit2": "hword",
+    "mnum": "mnum",
+    "pmin": "pmin",
+    "dur": "dur",
+    "dur2": "dur2",
+    "scur": "snum",
+    "bnum": "bnum",
+    "bk": "bnum",
+}
+
+
 def _tokens(text: str, blocked: list[tuple[int, int]]) -> list[_Tok]:
+    wins = number_windows(text, blocked, 24, 24, not_after=_NEVER_PRICE)
+    if not wins:
+        return []
     lex = _lexicon()
     out: list[_Tok] = []
-    low = text.lower()
+    low = lowered(text)
     source, token = (low, lex.token_lower) if len(low) == len(text) else (text, lex.token)
-    matches = (
-        m
-        for ws, we in number_windows(text, blocked, 24, 24, not_after=_NEVER_PRICE)
-        for m in token.finditer(source, ws, we)
-    )
-    for m in matches:
-        g = m.groupdict()
-        if (
-            g["skip"] is not None
-            or g["skip2"] is not None
-            or (blocked and any(s < m.end() and m.start() < e for s, e in blocked))
-        ):
-            out.append(_Tok("skip", m.start(), m.end(), 0))
-            continue
-        if g["pnum"] is not None:
-            out.append(
-                _Tok("amt", m.start(), m.end(), _amount(g["pnum"], g["pk"]), _currency(g["pcur"]))
-            )
-        elif g["hnum"] is not None or g["hword"] is not None:
-            num, unit = ("hnum", "hunit") if g["hnum"] is not None else ("hword", "hunit2")
-            raw = g[num].lower()
-            hours = _WORD_HOURS.get(re.sub(r"\s+", " ", raw)) or float(raw)
-            if hours <= 12:
-                out.append(_Tok("dur", m.start(), m.end(), int(hours * 60)))
-            else:  # "160 hr", "150h": an amount, then a one-hour duration
-                out.append(_Tok("amt", m.start(), m.end(num), int(hours)))
-                out.append(_Tok("dur", m.start(unit), m.end(), 60))
-        elif g["mnum"] is not None or g["pmin"] is not None:
-            out.append(_Tok("dur", m.start(), m.end(), int(g["mnum"] or g["pmin"])))
-        elif g["dur"] is not None or g["dur2"] is not None:
-            minutes = _duration_minutes(g["dur"] or g["dur2"])
-            if minutes is not None:
-                out.append(_Tok("dur", m.start(), m.end(), minutes))
-        elif g["snum"] is not None:
-            out.append(
-                _Tok("amt", m.start(), m.end(), _amount(g["snum"], g["sk"]), _currency(g["scur"]))
-            )
-        elif g["bnum"] is not None:
-            context = bool(lex.context.search(text, max(0, m.start() - 28), m.start()))
-            if (
-                context
-                and "\n" not in text[: m.start()]
-                and _TITLE_AGE.match(text, m.end())
-                and _TITLE_DASH.search(text, max(0, m.start() - 4), m.start())
-            ):
-                context = False  # "INCALL SPECIALS - 20" ending a title: the poster's age
-            out.append(
-                _Tok("amt", m.start(), m.end(), _amount(g["bnum"], g["bk"]), context=context)
-            )
-    # Numbers out of the price range (zip codes, "2 girls") must not take a neighbour's duration.
-    return [
-        t
-        if t.kind != "amt" or MIN_AMOUNT <= t.value <= MAX_AMOUNT
-        else _Tok("skip", t.start, t.end, 0)
-        for t in out
-    ]
+    kinds = _KIND_BY_LAST_GROUP
+    for ws, we in wins:
+        for m in token.finditer(source, ws, we):
+            kind = kinds[m.lastgroup]
+            start, end = m.span()
+            if kind is _SKIP or (blocked and any(s < end and start < e for s, e in blocked)):
+                out.append((_SKIP, start, end, 0, None, False))
+            elif kind == "pcur":
+                value = _amount(m["pnum"], m["pk"])
+                out.append(_amt(start, end, value, _currency(m["pcur"]), False))
+            elif kind == "hnum" or kind == "hword":
+                num, unit = ("hnum", "hunit") if kind == "hnum" else ("hword", "hunit2")
+                raw = m[num].lower()
+                hours = _WORD_HOURS.get(re.sub(r"\s+", " ", raw)) or float(raw)
+                if hours <= 12:
+                    out.append((_DUR, start, end, int(hours * 60), None, False))
+                else:  # "160 hr", "150h": an amount, then a one-hour duration
+                    out.append(_amt(start, m.end(num), int(hours), None, False))
+                    out.append((_DUR, m.start(unit), end, 60, None, False))
+            elif kind == "mnum" or kind == "pmin":
+                out.append((_DUR, start, end, int(m[kind]), None, False))
+            elif kind == "dur" or kind == "dur2":
+                minutes = _duration_minutes(m[kind])
+                if minutes is not None:
+                    out.append((_DUR, start, end, minutes, None, False))
+            elif kind == "snum":
+                value = _amount(m["snum"], m["sk"])
+                out.append(_amt(start, end, value, _currency(m["scur"]), False))
+            else:  # bnum
+                lo = max(0, start - 28)
+                seg = source[lo:start] if source is low else text[lo:start].lower()
+                context = _CONTEXT_HINT.search(seg) is not None and bool(
+                    lex.context.search(text, lo, start)
+                )
+                if (
+                    context
+                    and "\n" not in text[:start]
+                    and _TITLE_AGE.match(text, end)
+                    and _TITLE_DASH.search(text, max(0, start - 4), start)
+                ):
+                    context = False  # "INCALL SPECIALS - 20" ending a title: the poster's age
+                out.append(_amt(start, end, _amount(m["bnum"], m["bk"]), None, context))
+    return out
+
+
+def _amt(start: int, end: int, value: int, currency: str | None, context: bool) -> _Tok:
+    # Numbers out of the price range (zip codes, "2 girls") must not take a neighbour's
+    # duration: they become skips.
+    if MIN_AMOUNT <= value <= MAX_AMOUNT:
+        return (_AMT, start, end, value, currency, context)
+    return (_SKIP, start, end, 0, None, False)
 
 
 def _pair(text: str, toks: list[_Tok]) -> list[tuple[_Tok, _Tok | None]]:
     """Give each amount its duration (or None)."""
+    n = len(toks)
     links = [
-        _link(text[a.end : b.start]) if a.kind != "skip" and b.kind != "skip" else 0
+        _link(text[a[2] : b[1]]) if a[0] is not _SKIP and b[0] is not _SKIP else 0
         for a, b in zip(toks, toks[1:], strict=False)
     ]
     # Orientation of each chain of linked tokens: the kind of its first token.
     first_kind: list[str] = []
     for i, tok in enumerate(toks):
-        first_kind.append(first_kind[i - 1] if i and links[i - 1] else tok.kind)
+        first_kind.append(first_kind[i - 1] if i and links[i - 1] else tok[0])
 
     def prefers(j: int) -> int | None:
         """Which amount a duration leans to: the tighter side; on a tie, the list's order."""
-        left = links[j - 1] if j and toks[j - 1].kind == "amt" else 0
-        right = links[j] if j + 1 < len(toks) and toks[j + 1].kind == "amt" else 0
+        left = links[j - 1] if j and toks[j - 1][0] is _AMT else 0
+        right = links[j] if j + 1 < n and toks[j + 1][0] is _AMT else 0
         if not left and not right:
             return None
-        if left > right or (left == right and first_kind[j] == "amt"):
+        if left > right or (left == right and first_kind[j] is _AMT):
             return j - 1
         return j + 1
 
     pairs: list[tuple[_Tok, _Tok | None]] = []
     for i, tok in enumerate(toks):
-        if tok.kind != "amt":
+        if tok[0] is not _AMT:
             continue
-        left = links[i - 1] if i and toks[i - 1].kind == "dur" and prefers(i - 1) == i else 0
-        right = (
-            links[i]
-            if i + 1 < len(toks) and toks[i + 1].kind == "dur" and prefers(i + 1) == i
-            else 0
-        )
-        if left > right or (left and left == right and first_kind[i] == "dur"):
+        left = links[i - 1] if i and toks[i - 1][0] is _DUR and prefers(i - 1) == i else 0
+        right = links[i] if i + 1 < n and toks[i + 1][0] is _DUR and prefers(i + 1) == i else 0
+        if left > right or (left and left == right and first_kind[i] is _DUR):
             dur: _Tok | None = toks[i - 1]
         elif right:
             dur = toks[i + 1]
@@ -330,7 +368,7 @@ def _pair(text: str, toks: list[_Tok]) -> list[tuple[_Tok, _Tok | None]]:
             and pairs
             and toks[i - 1] is pairs[-1][0]
             and pairs[-1][1]
-            and _SLASH.match(text[toks[i - 1].end : tok.start])
+            and _SLASH.match(text[toks[i - 1][2] : tok[1]])
         ):
             dur = pairs[-1][1]  # "hh 100/150" (incall/outcall): shares the first's duration
         pairs.append((tok, dur))
@@ -348,24 +386,21 @@ class PriceExtractor:
         ]
         toks = _tokens(text, blocked)
         out: list[Match] = []
+        if not toks:
+            return out
         for amt, dur in _pair(text, toks):
-            if not MIN_AMOUNT <= amt.value <= MAX_AMOUNT:
+            _, a_start, a_end, amount, currency, context = amt
+            if dur is None and currency is None and not context:
                 continue
-            if dur is None and amt.currency is None and not amt.context:
-                continue
-            if (
-                amt.currency is None
-                and 1900 <= amt.value <= 2099
-                and (dur is None or dur.value < 120)
-            ):
+            if currency is None and 1900 <= amount <= 2099 and (dur is None or dur[3] < 120):
                 continue  # a year ("since 2014"), not an hourly rate
-            start = min(amt.start, dur.start) if dur else amt.start
-            end = max(amt.end, dur.end) if dur else amt.end
-            value = {
-                "amount": amt.value,
-                "currency": amt.currency or "USD",
-                "minutes": dur.value if dur else None,
-            }
+            if dur is None:
+                start, end = a_start, a_end
+                value = {"amount": amount, "currency": currency or "USD", "minutes": None}
+            else:
+                start = a_start if a_start < dur[1] else dur[1]
+                end = a_end if a_end > dur[2] else dur[2]
+                value = {"amount": amount, "currency": currency or "USD", "minutes": dur[3]}
             out.append(Match("price", value, text[start:end], start, end))
         return out
 
