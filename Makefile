@@ -19,8 +19,8 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	rm -rf out/demo-data out/safelight.duckdb out/safelight.rejects.jsonl
-	$(BIN)/safelight synth --ads $(DEMO_ADS) --seed 7 --days 21 --bad-records 8 --out out/demo-data
-	$(BIN)/safelight analyze out/demo-data --db out/safelight.duckdb --out out
+	$(BIN)/safelight synth --ads $(DEMO_ADS) --seed 7 --days 21 --bad-records 8 --posters 12 --out out/demo-data
+	$(BIN)/safelight analyze out/demo-data --db out/safelight.duckdb --out out --missing out/demo-data/posters.csv
 	@echo
 	@echo "Open out/report.html in a browser. Try: .venv/bin/safelight search --db out/safelight.duckdb --minor"
 
