@@ -19,15 +19,12 @@ command again:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from functools import cache
-from importlib import resources
 from multiprocessing import get_context
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -37,6 +34,7 @@ import pyarrow as pa
 from safelight.errors import StrictRejectError
 from safelight.records import AD_SCHEMA, Ad, Reject
 from safelight.store import FileProgress, Store
+from safelight.versioning import package_version
 
 if TYPE_CHECKING:
     from safelight.ingest import IngestOptions
@@ -308,25 +306,10 @@ def _report(progress: ProgressFn | None, summary: IngestSummary) -> None:
 # -- extract -----------------------------------------------------------------------------------
 
 
-@cache
 def extractor_version() -> str:
     """A hash of the extractor package's code and data: changes whenever an extractor does, so
     ``safelight extract`` redoes the ads an older version extracted."""
-    digest = hashlib.sha256()
-    root = resources.files("safelight.extract")
-    stack = [root]
-    entries: list[tuple[str, bytes]] = []
-    while stack:
-        folder = stack.pop()
-        for entry in folder.iterdir():
-            if entry.is_dir():
-                if entry.name != "__pycache__":
-                    stack.append(entry)
-            elif not entry.name.endswith((".pyc", ".pyo")):
-                entries.append((str(entry).removeprefix(str(root)), entry.read_bytes()))
-    for name, data in sorted(entries):
-        digest.update(name.encode() + b"\0" + data + b"\0")
-    return digest.hexdigest()[:16]
+    return package_version("safelight.extract")
 
 
 def _extract(batch: pa.RecordBatch) -> tuple[pa.Array, pa.RecordBatch]:

@@ -31,257 +31,35 @@ Decisions on conventions:
   same.
 - Plausible ages are 12 to 70. Digits inside a phone, price, e-mail or handle span (``found``)
   are never read.
+
+How it stays fast : the cue patterns (``age_cues``) run only in
+windows around one- and two-digit runs, on a lower-cased copy of the text (where the engine can
+skip to the characters a match may start with), and each pattern is tried only where it can
+match (``age_scan``): at the digit runs, at the one start a number allows, or from the lowest
+start a number allows; windows with no cue word before any number are skipped.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
-from importlib import resources
+from collections.abc import Iterable, Iterator, Mapping
 
-import yaml
-
-from safelight.extract.age_numbers import (
-    WORD_RE,
-    ascii_digits,
-    fuzzy_number,
-    parse_number,
+from safelight.extract import age_cues as C
+from safelight.extract.age_numbers import ascii_digits, fuzzy_number, parse_number
+from safelight.extract.age_scan import (
+    Windows,
+    at_runs,
+    at_starts,
+    before_runs,
+    bracket_start,
+    cue_may_end_at,
+    gated,
+    person_starts,
+    short_start,
 )
 from safelight.extract.base import Match
-from safelight.extract.prices import number_windows
 
 __all__ = ["EXTRACTOR", "AgeExtractor", "parse_number"]
-
-MIN_AGE, MAX_AGE = 12, 70
-FUZZY_MIN, FUZZY_MAX = 13, 29
-
-
-def _lists() -> dict[str, str]:
-    raw = yaml.safe_load(
-        resources.files("safelight.extract").joinpath("data/ages.yaml").read_text("utf-8")
-    )
-    return {
-        "not_names": raw["not_names"]["words"],
-        "state_words": raw["state_words"]["words"],
-        "relations": raw["relations"]["words"],
-        "modifiers": raw["relations"]["modifiers"],
-        "greetings": raw["greetings"]["words"],
-        "addressees": raw["greetings"]["addressees"],
-    }
-
-
-_L = _lists()
-
-
-def _alt(words: str) -> str:
-    return "|".join(re.escape(w) for w in sorted(words.split(), key=len, reverse=True))
-
-
-_NOT_NAMES = frozenset(_L["not_names"].split())
-_STATE_WORDS = frozenset(_L["state_words"].split())
-
-_NUM = rf"(?:(?<![\w.,$£€#])\d{{1,2}}(?![\d]|[.,]\d)|{WORD_RE}(?![a-z]))"
-_JOIN = r"\s*(?:&|and|,|\bn\b)\s*"
-# Digits only, written to start with \d so the regex engine can skip to digits quickly.
-_DNUM = r"\d(?<![\w.,$£€#'’\-]\d)\d?(?![\d]|[.,]\d)"
-# A half after the age: "16 1/2", "16½", "16 and a half" (the age is the whole years).
-_FRAC = r"(?:[ \t]+1[ \t]*/[ \t]*2(?![\d/])|[ \t]*½|[ \t-]+(?:and|&|n)[ \t-]+a[ \t-]+half)"
-_UNIT_OLD = (
-    r"(?:yo|y\s*/\s*o|y\.\s*o\.?|y\s+o|yoa|(?:yrs?|years?|yea?rz|yers|yeas|y)\.?[\s-]*ol[d]?"
-    r"|years?[\s-]*young|yrs?\s*young|years?\s+of\s+age)(?![a-z])"
-)
-
-# After the number: things that make it a duration, measure, price or a "this age and up".
-_REJECT_AFTER = re.compile(
-    r"""(?:[a-z]|\s*(?:\+|%|'|’|"|/\s*7|-\s*\d|:\d|\$|\d|plus\b))
-    | \s*(?:mins?|minutes?|hours?|hrs?|hh|qv|h\b|lbs?|pounds|kg|ft|feet|inch|inches|miles?|mi\b
-       |k\b|roses|dollars|bucks|usd|am\b|pm\b|dd\b|cup|percent|girls|guys|men|days?
-       |weeks?|months?|pics?|photos?|left\b|spots?|slots?|openings?|reviews?|stars?)
-    | \s*(?:years?|yrs?)\s+(?:of\s+)?(?:exp|in\b|doing|working|experience|ago|now|since)
-    | \s*(?:(?:years?|yrs?)\s*(?:old\s*)?)?(?:and|&|or)\s+(?:up|over|older|above)\b""",
-    re.IGNORECASE | re.VERBOSE,
-)
-# Before the number or its "age" cue: client ages and limits ("men 30", "over 40", "must be
-# 21", "all ages").
-_REJECT_BEFORE = re.compile(
-    r"\b(?:over|under|above|below|older|younger|than|men|guys|gents?|gentlemen|clients?|"
-    r"must|least|min(?:imum)?|max(?:imum)?|between|no\s+one|nobody|anyone|all)"
-    r"\s+(?:the\s+)?(?:be\s+)?\Z",
-    re.IGNORECASE,
-)
-_AND_UP = re.compile(r"\s*(?:\+|plus\b|(?:and|&|or)\s+(?:up|over|older|above)\b)", re.IGNORECASE)
-
-_RELATION = (
-    rf"(?:my|our)[ \t]+(?:(?:{_alt(_L['modifiers'])})[ \t]*)?(?:{_alt(_L['relations'])})"
-    r"(?:[ \t]*(?:is|iz|are|r|['’]s))?[ \t]*,?"
-)
-_FILLERS = r"(?:(?:only|just|jst|jus|juss|onli|a|barely|finally|now|newly|like|still)\s+)*"
-_SELF = r"i\s*['’`]?\s*a?m|im|i\s+am"
-_CUE_BEFORE = re.compile(
-    rf"""(?<![a-z])(?:{_SELF}|we\s*(?:['’]?\s*re|\s+are|\s+r)|age[ds]?(?:\s*/\s*edad)?
-        |my\s+age\s+is|just\s+turned|turned|barely|sweet|only|just|jst|jus|juss|me
-        |s?he\s*(?:['’]?\s*s|\s+is|\s+iz)|shes|girl\s+is|who\s+is|they\s*(?:['’]?\s*re|\s+are)
-        |tengo|tiene|tienen|tenho|edad|cumpl[ií](?:dos)?|j['’]?ai|{_RELATION})
-        (?:\s*(?:is|=|:|-|–)\s*|\s+){_FILLERS}
-        (?P<n>{_NUM})(?P<frac>{_FRAC})?(?P<more>(?:{_JOIN}{_NUM})*)""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_AFTER_WORDS = rf"""(?:{_UNIT_OLD}|a[ñn]os|a[ñn]itos?|ans|teen|/\s*(?:f|female|ts)(?![a-z]))"""
-_CUE_AFTER = re.compile(
-    rf"""(?P<n>{_NUM})(?P<frac>{_FRAC})?(?P<more>(?:{_JOIN}{_NUM})*)\s*[-‐]?\s*
-        {_AFTER_WORDS}(?![a-z])""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_CUE_AFTER_D = re.compile(
-    rf"""(?P<n>{_DNUM})(?P<frac>{_FRAC})?(?P<more>(?:{_JOIN}{_NUM})*)\s*[-‐]?\s*
-        {_AFTER_WORDS}(?![a-z])""",
-    re.IGNORECASE | re.VERBOSE,
-)
-# "28 yrs, tall", "19yrs," -- but not "doing this for 15 years."
-_YEARS_TAIL = r"""\s*(?:yrs?|years?)\.?(?=\s*(?:[,;:!?)\n/|~💋]|\.(?!\d)|$|\s+(?:and|&|n)\b))"""
-_YEARS_ALONE = re.compile(
-    rf"(?P<n>{_NUM})(?P<frac>{_FRAC})?(?P<more>(?:{_JOIN}{_NUM})*){_YEARS_TAIL}", re.IGNORECASE
-)
-_YEARS_ALONE_D = re.compile(
-    rf"(?P<n>{_DNUM})(?P<frac>{_FRAC})?(?P<more>(?:{_JOIN}{_NUM})*){_YEARS_TAIL}", re.IGNORECASE
-)
-_DURATION_BEFORE = re.compile(
-    r"\b(?:for|been|doing|past|last|over|since|almost|nearly|about|"
-    r"experience|exp|business)\W+(?:\w+\W+)?\Z",
-    re.IGNORECASE,
-)
-# A name or a word for the person, then the age: "Kandi 20", "Sasha here 💋 25", "Married
-# lady, 36", "both 22", "two sisters 18 & 19".
-_PERSON = re.compile(
-    rf"""(?:(?<![\w'’-])(?P<w>[A-Z][A-Za-z]+)|(?<![a-z])(?P<noun>lady|girl|woman|wife|mom|milf|
-        mami|mommy|babe|baby|sisters?|twins|both|duo|bestie|bff|friend|girlfriend|latina|blonde|
-        brunette|redhead|ebony|asian|cutie|chick|student|teen|petite|here|me))
-        [^\w\n]{{0,8}}(?:here[^\w\n]{{0,6}})?(?P<n>{_NUM})(?P<more>(?:{_JOIN}{_NUM})*)""",
-    re.VERBOSE,
-)
-# An age about to be reached: "almost 18", "turning 18 soon", "gonna be 18 next month" -> 17.
-_SOON = (
-    r"soon|next|tomorrow|tmrw|tmr|2morrow|this\s+(?:week|weekend|month|year|summer|fall|"
-    r"spring|winter)|in\s+(?:a|an|\d+|two|few|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-    r"|on\s+(?:the|my|\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|today|tonight|2day"
-)
-_APPROACH = re.compile(
-    rf"""(?<![a-z])(?:(?P<weak>almost|nearly|turning|turns|bout\s+to\s+turn|about\s+to\s+turn)
-        |(?P<strong>(?:about|bout|abt|gonna|gunna|going|finna)\s+(?:to\s+)?be|will\s+be
-        |soon\s+to\s+be|i\s*['’]?\s*ll\s+be|ill\s+be))
-        [ \t]+(?P<n>{_NUM})(?P<frac>{_FRAC})?(?P<unit>\s*[-‐]?\s*{_UNIT_OLD})?""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_APPROACH_END = re.compile(
-    rf"\s*(?:$|[^\w\s$+%'’\"/:-]|\n|(?:{_SOON}|and|&|n|but|lol|so|already|yet)\b)",
-    re.IGNORECASE,
-)
-_SOON_RE = re.compile(rf"\s*(?:{_SOON})\b", re.IGNORECASE)
-_TODAY = re.compile(r"\s*(?:today|tonight|2day)\b", re.IGNORECASE)
-_YEARS_NEXT = re.compile(r"\s*(?:yrs?|years?)\b", re.IGNORECASE)
-# "17 going on 18", "17, turning 18", "17 almost 18": the first number is the age.
-_GOING_TAIL = r"""[ \t]*,?[ \t]*(?:(?:going|goin)[ \t]+on|turning|almost|nearly
-        |(?:about|bout|abt)[ \t]+to[ \t]+(?:be|turn))[ \t]+(?P<n2>{num})"""
-_GOING_ON = re.compile(
-    rf"(?P<n>{_NUM})" + _GOING_TAIL.format(num=_NUM), re.IGNORECASE | re.VERBOSE
-)
-_GOING_ON_D = re.compile(
-    rf"(?P<n>{_DNUM})" + _GOING_TAIL.format(num=_NUM), re.IGNORECASE | re.VERBOSE
-)
-# Cheap looks at the whole (lower-case) text that rule out the rarer forms before any scan.
-_APPROACH_HINTS = ("almost", "nearly", "turn", "be ", "goin")
-_SPACED_HINT = re.compile(r"\d[ \t.*_-]{1,3}\d")
-_GLUED_HINT = re.compile(r"[a-z|]\d")
-_WORD_POS = re.compile(r"teen|twenty|thirty|fou?rty|fifty|sixty|seventy|eleven|twelve")
-_FUZZY_POS = re.compile(
-    r"i['’]?m\b|i am\b|age|only|just|jst|jus|barely|turned|sweet|tengo|she|"
-    r"y(?:o|rs?|ears?)\b|y ?/ ?o|y\.o"
-)
-# A bare age at the start of a clause, then how the person describes herself: "16 and bored".
-_BARE_STATE = re.compile(
-    rf"""(?P<n>{_DNUM})(?P<frac>{_FRAC})?(?:[ \t]*(?:and|&|n|an|['’]n['’]?)[ \t]+
-        (?:(?:so|very|real|super|still|always|just|already|kinda|a\s+lil|lil|a\s+bit|hella|mad)
-        [ \t]+)*(?P<w>[a-z][a-z'-]*)|(?P<end>[ \t]*(?=[^\w\s]|$)))""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_GREETING_BEFORE = re.compile(
-    rf"(?:^|[^\w'’])(?:{_alt(_L['greetings'])})(?:[\s,]+(?:{_alt(_L['addressees'])}))?[\s,!.]*\Z",
-    re.IGNORECASE,
-)
-# Text-speak "m 16" (I'm 16) and the a/s/l "f/16", only at the start of a clause.
-_SHORT_CUE = re.compile(
-    rf"[mMfF](?:(?<=[mM])[ \t]+|[ \t]*/[ \t]*)(?P<n>{_DNUM})(?![ \t]*/[ \t]*\d)"
-)
-_NOT_BEFORE_SHORT = frozenset("'’.@#$%/-_")
-# Digits spaced out, only with an explicit cue: "im 1 6", "age: 1 7", "1 6 yrs old".
-_SPACED_CUE = (
-    rf"(?:{_SELF}|age[ds]?|only|just|jst|turned|s?he\s*(?:['’]?\s*s|\s+is)|shes|tengo)"
-)
-_SPACED_BEFORE = re.compile(
-    rf"""(?<![a-z]){_SPACED_CUE}(?:\s*[:=\-–]\s*|\s+)(?:(?:only|just|jst|a)\s+)*
-        (?P<a>\d)[ \t.*_-]{{1,3}}(?P<b>\d)(?![ \t.*_-]*\d)""",
-    re.IGNORECASE | re.VERBOSE,
-)
-# Glued to its cue ("im16", "age17") or with a look-alike 1 ("im l6", "age: I7").
-_GLUED = re.compile(
-    rf"""(?<![a-z])(?:(?:i['’]?m|age)(?P<n>\d\d)
-        |{_SPACED_CUE}(?:\s*[:=\-–]\s*|\s+)(?P<look>[lI|])(?P<d>\d))(?![\w.,'’/])""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_SPACED_AFTER = re.compile(
-    rf"(?<![\d.*_-])(?P<a>\d)[ \t.*_-]{{1,3}}(?P<b>\d)[ \t-]*{_UNIT_OLD}", re.IGNORECASE
-)
-# A misspelled or shortened number word next to a cue: "im sevnteen", "sixtn yo".
-_TOKEN = r"(?P<w>[a-z]{4,12}(?:[ \t._-]?teen)?)(?![a-z])"
-_FUZZY_BEFORE = re.compile(
-    rf"""(?<![a-z])(?:{_SELF}|age[ds]?|only|just|jst|jus|barely|turned|sweet|tengo
-        |s?he\s*(?:['’]?\s*s|\s+is)|shes)(?:\s*[:=\-–]\s*|\s+)(?:(?:only|just|jst|jus|a)\s+)*
-        {_TOKEN}""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_FUZZY_AFTER = re.compile(rf"(?<![a-z]){_TOKEN}[ \t-]*{_UNIT_OLD}", re.IGNORECASE)
-
-_TITLE_TAIL = re.compile(r"\S\s[-–]\s*(?P<n>\d{2})[ \t!.]*\Z")
-_BRACKETED = re.compile(r"(?<![\w$])\(\s*(?P<n>\d{2})\s*\)")
-_LONE_WORD = re.compile(rf"(?<![a-z-])(?P<n>{WORD_RE})(?![a-z-])", re.IGNORECASE)
-_LONE_NOT_BEFORE = re.compile(
-    r"(?:\b(?:one|two|three|four|five|six|seven|eight|nine|a|hundred|"
-    r"thousand)[\s-]+|\$\s*)\Z",
-    re.IGNORECASE,
-)
-_LONE_NOT_AFTER = re.compile(
-    r"[\s-]*(?:hundred|thousand|dollars|roses|bucks|minutes?|mins?|hours?|hrs?|for\b|an?\s+h|"
-    r"hh|qv|k\b|special|percent|seven|7|pics|photos|times|things|ways|reasons|of\b|shades|"
-    r"nine|o['’]?clock|pm|am)",
-    re.IGNORECASE,
-)
-_ITEM = re.compile(_NUM, re.IGNORECASE)
-# Cheap look after a one- or two-digit run that rules it out before any window is scanned.
-# (" n" is the "and" of "16 n ready", not a unit.)
-_NEVER_AGE = re.compile(
-    r"(?:%|'|’|\+|/\s*7|-\s*\d|:\d|[.,]\d|\s*(?:lbs?|min|hrs?\b|hh|qv|dd)|[a-xz]\b"
-    r"|\s+[a-mo-xz]\b)",
-    re.IGNORECASE,
-)
-_WORD_HINTS = ("teen", "twenty", "thirty", "forty", "fourty", "fifty", "sixty", "seventy",
-               "eleven", "twelve")
-_CLAUSE_END = frozenset("\n.!?,;:|~*•()[]{}<>-–—=")
-
-Add = Callable[..., bool]
-
-
-def _clause_start(text: str, pos: int) -> bool:
-    """Nothing but spaces between ``pos`` and the start of the text, a line break, sentence
-    punctuation, an emoji or a greeting ("hey guys 16 and bored")."""
-    i = pos
-    while i > 0 and text[i - 1] in " \t":
-        i -= 1
-    if i == 0:
-        return True
-    ch = text[i - 1]
-    if ch in _CLAUSE_END or not (ch.isalnum() or ch in "$#@%&'’\"/_"):
-        return True
-    return bool(_GREETING_BEFORE.search(text, max(0, i - 30), i))
 
 
 class AgeExtractor:
@@ -296,10 +74,10 @@ class AgeExtractor:
         ]
         digits = ascii_digits(text)
         if digits is None:
-            return self._extract(text, blocked)
+            return _Scan(text, blocked).run()
         out = []
         plain = [digits.from_original(s, e) for s, e in blocked]
-        for m in self._extract(digits.text, plain):
+        for m in _Scan(digits.text, plain).run():
             assert m.start is not None and m.end is not None
             s, e = digits.to_original(m.start, m.end)
             detail = dict(m.detail)
@@ -308,189 +86,276 @@ class AgeExtractor:
             out.append(Match("age", m.value, text[s:e], s, e, detail))
         return out
 
-    def _extract(self, text: str, blocked: list[tuple[int, int]]) -> list[Match]:
-        taken: list[tuple[int, int]] = []
-        out: list[Match] = []
 
-        def add(
-            start: int, end: int, num_start: int, num_end: int, cue: str, value: int | None = None
-        ) -> bool:
-            if value is None:
-                value = parse_number(text[num_start:num_end])
-            if value is None or not MIN_AGE <= value <= MAX_AGE:
-                return False
-            if any(s < num_end and num_start < e for s, e in blocked + taken):
-                return False
-            taken.append((num_start, num_end))
-            out.append(Match("age", value, text[start:end], start, end, {"cue": cue}))
-            return True
+class _Scan:
+    """One text: the windows, the patterns to use and the ages found so far."""
 
+    __slots__ = ("text", "low", "src", "p", "blocked", "taken", "out", "windows", "spans")
+    __slots__ += ("words", "anchored")
+
+    def __init__(self, text: str, blocked: list[tuple[int, int]]) -> None:
+        self.text = text
+        self.blocked = blocked
+        self.taken: list[tuple[int, int]] = []
+        self.out: list[Match] = []
         low = text.lower()
-        if len(low) != len(text):
-            low = text  # rare Unicode case changes: keep offsets, lose the lower-case looks
-        words = any(w in low for w in _WORD_HINTS)
-        # Scan only around runs of one or two digits and around number words.
-        spans = number_windows(text, blocked, 45, 25, max_digits=2, not_after=_NEVER_AGE)
-        if words:
-            spans = _merge(spans + _around(text, _WORD_POS.finditer(low), 45, 25))
+        fast = len(low) == len(text) and (text.isascii() or not C.FOLD_EXTRA.search(text))
+        # Looks at the lower-case text; rare Unicode case changes keep offsets, lose the looks.
+        self.low = low if len(low) == len(text) else text
+        self.src = low if fast else text  # what the case-insensitive patterns scan
+        self.p = C.LOWER if fast else C.AS_WRITTEN
+        self.words = any(w in self.low for w in C.WORD_HINTS)
+        self.windows = Windows.find(text, blocked, self.p.never_age.match, self.src)
+        self.spans = self.windows.spans()
+        if self.words:
+            self.spans = _merge(self.spans + _around(text, C.WORD_POS.finditer(self.low), 45, 25))
+        # Try patterns only where they can match: needs digit runs as the only numbers.
+        self.anchored = fast and not self.words
 
-        def scan(pattern: re.Pattern[str]) -> list[re.Match[str]]:
-            return [m for ws, we in spans for m in pattern.finditer(text, ws, we)]
+    # -- helpers ------------------------------------------------------------------------------
 
-        def ok_context(start: int, num_end: int) -> bool:
-            if _REJECT_BEFORE.search(text, max(0, start - 40), start):
+    def add(
+        self, start: int, end: int, num_start: int, num_end: int, cue: str, value: int | None = None
+    ) -> bool:
+        text = self.text
+        if value is None:
+            value = parse_number(text[num_start:num_end])
+        if value is None or not C.MIN_AGE <= value <= C.MAX_AGE:
+            return False
+        for s, e in self.blocked:
+            if s < num_end and num_start < e:
                 return False
-            return not _REJECT_AFTER.match(text, num_end)
+        for s, e in self.taken:
+            if s < num_end and num_start < e:
+                return False
+        self.taken.append((num_start, num_end))
+        self.out.append(Match("age", value, text[start:end], start, end, {"cue": cue}))
+        return True
 
-        if spans and any(h in low for h in _APPROACH_HINTS):
-            self._approaching(text, scan, add, ok_context, taken, words)
-        for m in scan(_CUE_AFTER if words else _CUE_AFTER_D):
-            if not _REJECT_BEFORE.search(text, max(0, m.start() - 40), m.start()) and not (
-                _AND_UP.match(text, m.end())
-            ):
-                self._add_list(m, add, "after", whole=True)
-        for m in scan(_CUE_BEFORE):
-            if parse_number(m.group("n")) == 69 and not m.group("more"):
-                continue  # "im 69" is an invitation, not an age
-            cue_start = m.start() if m.group(0)[:3].lower() == "age" else m.start("n")
-            if ok_context(cue_start, _last_end(m)):
-                self._add_list(m, add, "before", whole=True)
-        for m in scan(_YEARS_ALONE if words else _YEARS_ALONE_D):
-            if ok_context(m.start(), m.end()) and not _DURATION_BEFORE.search(
-                text, max(0, m.start() - 30), m.start()
-            ):
-                self._add_list(m, add, "years", whole=True)
-        for m in scan(_PERSON):
-            word = (m.group("w") or "").lower()
-            if word in _NOT_NAMES or text[m.start("n") : m.end("n")] == "69":
-                continue
-            if ok_context(m.start(), _last_end(m)):
-                self._add_list(m, add, "person", whole=False)
-        for m in scan(_BRACKETED):
-            if ok_context(m.start(), m.end()):
-                add(m.start(), m.end(), m.start("n"), m.end("n"), "brackets")
-        first_line = text[: text.find("\n") if "\n" in text else len(text)]
-        m = _TITLE_TAIL.search(first_line, max(0, len(first_line) - 12))
-        if m and m.start() > 0:
-            add(m.start("n"), m.end("n"), m.start("n"), m.end("n"), "title")
-        if spans:
-            self._text_speak(text, low, scan, add, ok_context)
-        for m in scan(_LONE_WORD) if words else ():
-            value = parse_number(m.group("n"))
-            if value is None or value < 13 or value == 69:
-                continue
-            if _LONE_NOT_BEFORE.search(text, max(0, m.start() - 12), m.start()):
-                continue
-            if _LONE_NOT_AFTER.match(text, m.end()) or not ok_context(m.start(), m.end()):
-                continue
-            add(m.start(), m.end(), m.start(), m.end(), "number word")
-        self._fuzzy_words(text, low, add, ok_context)
-        return out
+    def reject_before(self, start: int) -> bool:
+        # The pattern ends in whitespace: look only when the character before is one.
+        src = self.src
+        return (
+            start > 0
+            and src[start - 1].isspace()
+            and self.p.reject_before.search(src, max(0, start - 40), start) is not None
+        )
 
-    @staticmethod
-    def _approaching(text: str, scan, add: Add, ok_context, taken: list, words: bool) -> None:  # type: ignore[no-untyped-def]
-        """"17 going on 18" -> 17; "almost 18", "turning 18 soon" -> 17."""
-        for m in scan(_GOING_ON if words else _GOING_ON_D):
-            first, second = parse_number(m.group("n")), parse_number(m.group("n2"))
-            if first is None or second is None or not first < second <= first + 2:
-                continue
-            if ok_context(m.start(), m.end()) and add(
-                m.start(), m.end(), m.start("n"), m.end("n"), "approaching", first
-            ):
-                taken.append((m.start("n2"), m.end("n2")))
-        for m in scan(_APPROACH):
-            value = parse_number(m.group("n"))
-            end = m.end()
-            if value is None or not ok_context(m.start(), end):
-                continue
-            if not m.group("unit"):
-                if _YEARS_NEXT.match(text, end):
-                    continue  # "almost 18 years" is a duration
-                soon = _SOON_RE.match(text, end)
-                if m.group("strong") and not soon:
-                    continue
-                if not (soon or _APPROACH_END.match(text, end)):
-                    continue
-            if not _TODAY.match(text, end):
-                value -= 1
-            add(m.start(), end, m.start("n"), m.end("n"), "approaching", value)
+    def ok_context(self, start: int, num_end: int) -> bool:
+        if self.reject_before(start):
+            return False
+        return not self.p.reject_after.match(self.src, num_end)
 
-    @staticmethod
-    def _text_speak(text: str, low: str, scan, add: Add, ok_context) -> None:  # type: ignore[no-untyped-def]
-        """Spaced digits with a cue, "m 16", "f/16", and "16 and bored" at a clause start."""
-        spaced = bool(_SPACED_HINT.search(text))
-        for m in scan(_SPACED_BEFORE) if spaced else ():
-            if ok_context(m.start(), m.end()):
-                add(m.start(), m.end(), m.start("a"), m.end("b"), "spaced",
-                    int(m.group("a") + m.group("b")))
-        for m in scan(_SPACED_AFTER) if spaced else ():
-            s = m.start()
-            if s >= 2 and text[s - 1] in " \t" and text[s - 2].isdigit():
-                continue  # one more spaced digit before: a longer number
-            if ok_context(s, m.end()):
-                add(s, m.end(), s, m.end("b"), "spaced", int(m.group("a") + m.group("b")))
-        for m in scan(_GLUED) if _GLUED_HINT.search(low) else ():
-            if not ok_context(m.start(), m.end()):
-                continue
-            if m.group("n"):
-                add(m.start(), m.end(), m.start("n"), m.end("n"), "before")
-            else:
-                add(m.start(), m.end(), m.start("look"), m.end("d"), "lookalike",
-                    int("1" + m.group("d")))
-        for m in scan(_SHORT_CUE):
-            s = m.start()
-            if s and (text[s - 1].isalnum() or text[s - 1] in _NOT_BEFORE_SHORT):
-                continue
-            if _clause_start(text, s) and ok_context(m.start("n"), m.end("n")):
-                add(m.start(), m.end(), m.start("n"), m.end("n"), "before")
-        for m in scan(_BARE_STATE):
-            word = m.group("w")
-            if word is not None:
-                if word.lower() not in _STATE_WORDS:
-                    continue
-            elif not m.group("frac"):
-                continue
-            if not _clause_start(text, m.start()):
-                continue
-            if not m.group("frac") and _REJECT_AFTER.match(text, m.end("n")):
-                continue
-            end = m.end("w") if word is not None else m.end("frac")
-            add(m.start(), end, m.start("n"), m.end("n"), "and")
+    def scan(self, pattern: re.Pattern[str], source: str | None = None) -> Iterator[re.Match[str]]:
+        """Every match of ``pattern`` in the windows (over ``source``, default the text the
+        case-insensitive twins scan)."""
+        source = self.src if source is None else source
+        for ws, we in self.spans:
+            yield from pattern.finditer(source, ws, we)
 
-    @staticmethod
-    def _fuzzy_words(text: str, low: str, add: Add, ok_context) -> None:  # type: ignore[no-untyped-def]
-        """Misspelled or shortened number words next to a cue: "im sevnteen", "sixtn yo"."""
-        n = len(text)
-        found: list[re.Match[str]] = []
-        for hit in _FUZZY_POS.finditer(low):  # cue words and units: look right next to them
-            s, e = hit.span()
-            if low[s] == "y":  # "yo", "yrs", "y/o": the word before
-                m = _FUZZY_AFTER.search(text, max(0, s - 20), min(n, e + 12))
-            else:
-                m = _FUZZY_BEFORE.match(text, s, min(n, e + 40))
-            if m is not None:
-                found.append(m)
-        for m in found:
-            value = fuzzy_number(m.group("w"))
-            if value is None or not FUZZY_MIN <= value <= FUZZY_MAX:
-                continue
-            if ok_context(m.start(), m.end("w")):
-                add(m.start(), m.end(), m.start("w"), m.end("w"), "misspelled word", value)
-
-    @staticmethod
-    def _add_list(m: re.Match[str], add: Add, cue: str, whole: bool) -> None:
+    def add_list(self, m: re.Match[str], cue: str, whole: bool) -> None:
         """The first number gets the whole cue phrase as its span (``whole``) or its own;
         listed ones their own."""
         start = m.start() if whole else m.start("n")
         frac = m.groupdict().get("frac")
         n_end = m.end("frac") if frac else m.end("n")
         if not m.group("more"):
-            add(start, m.end() if whole else n_end, m.start("n"), m.end("n"), cue)
+            self.add(start, m.end() if whole else n_end, m.start("n"), m.end("n"), cue)
             return
-        add(start, n_end, m.start("n"), m.end("n"), cue)
+        self.add(start, n_end, m.start("n"), m.end("n"), cue)
         base = m.start("more")
-        for item in _ITEM.finditer(m.group("more")):
-            add(base + item.start(), base + item.end(), base + item.start(), base + item.end(), cue)
+        for item in C.ITEM.finditer(m.group("more")):
+            s, e = base + item.start(), base + item.end()
+            self.add(s, e, s, e, cue)
+
+    # -- the rules ----------------------------------------------------------------------------
+
+    def run(self) -> list[Match]:
+        text, p, src, w = self.text, self.p, self.src, self.windows
+        anchored, words = self.anchored, self.words
+        if self.spans and any(h in self.low for h in C.APPROACH_HINTS):
+            self.approaching()
+        if anchored:
+            after: Iterable[re.Match[str]] = at_runs(p.cue_after_d, src, w)
+        else:
+            after = self.scan(p.cue_after if words else p.cue_after_d)
+        for m in after:
+            if not self.reject_before(m.start()) and not p.and_up.match(src, m.end()):
+                self.add_list(m, "after", whole=True)
+        before = (
+            gated(p.cue_before, src, w, cue_may_end_at) if anchored else self.scan(p.cue_before)
+        )
+        for m in before:
+            if parse_number(m.group("n")) == 69 and not m.group("more"):
+                continue  # "im 69" is an invitation, not an age
+            cue_start = m.start() if m.group(0)[:3].lower() == "age" else m.start("n")
+            if self.ok_context(cue_start, _last_end(m)):
+                self.add_list(m, "before", whole=True)
+        if anchored:
+            years: Iterable[re.Match[str]] = at_runs(p.years_alone_d, src, w)
+        else:
+            years = self.scan(p.years_alone if words else p.years_alone_d)
+        for m in years:
+            if self.ok_context(m.start(), m.end()) and not (
+                p.duration_before.search(src, max(0, m.start() - 30), m.start())
+            ):
+                self.add_list(m, "years", whole=True)
+        person = (
+            at_starts(C.PERSON, text, w, person_starts) if anchored else self.scan(C.PERSON, text)
+        )
+        for m in person:
+            word = (m.group("w") or "").lower()
+            if word in C.NOT_NAMES or text[m.start("n") : m.end("n")] == "69":
+                continue
+            if self.ok_context(m.start(), _last_end(m)):
+                self.add_list(m, "person", whole=False)
+        brackets = (
+            before_runs(C.BRACKETED, text, w, bracket_start)
+            if anchored
+            else self.scan(C.BRACKETED, text)
+        )
+        for m in brackets:
+            if self.ok_context(m.start(), m.end()):
+                self.add(m.start(), m.end(), m.start("n"), m.end("n"), "brackets")
+        first_line = text[: text.find("\n") if "\n" in text else len(text)]
+        m = C.TITLE_TAIL.search(first_line, max(0, len(first_line) - 12))
+        if m and m.start() > 0:
+            self.add(m.start("n"), m.end("n"), m.start("n"), m.end("n"), "title")
+        if self.spans:
+            self.text_speak()
+        for m in self.scan(p.lone_word) if words else ():
+            value = parse_number(m.group("n"))
+            if value is None or value < 13 or value == 69:
+                continue
+            if p.lone_not_before.search(src, max(0, m.start() - 12), m.start()):
+                continue
+            if p.lone_not_after.match(src, m.end()) or not self.ok_context(m.start(), m.end()):
+                continue
+            self.add(m.start(), m.end(), m.start(), m.end(), "number word")
+        self.fuzzy_words(fast=src is not text)
+        return self.out
+
+    def approaching(self) -> None:
+        """ "17 going on 18" -> 17; "almost 18", "turning 18 soon" -> 17."""
+        p, src = self.p, self.src
+        if self.anchored:
+            going: Iterable[re.Match[str]] = at_runs(p.going_on_d, src, self.windows)
+            approach: Iterable[re.Match[str]] = (
+                m
+                for win in self.windows.windows
+                if any(h in src[win.start : win.end] for h in ("almost", "nearly", "turn", "be"))
+                for m in p.approach.finditer(src, win.start, win.end)
+            )
+        else:
+            going = self.scan(p.going_on if self.words else p.going_on_d)
+            approach = self.scan(p.approach)
+        for m in going:
+            first, second = parse_number(m.group("n")), parse_number(m.group("n2"))
+            if first is None or second is None or not first < second <= first + 2:
+                continue
+            if self.ok_context(m.start(), m.end()) and self.add(
+                m.start(), m.end(), m.start("n"), m.end("n"), "approaching", first
+            ):
+                self.taken.append((m.start("n2"), m.end("n2")))
+        for m in approach:
+            value = parse_number(m.group("n"))
+            end = m.end()
+            if value is None or not self.ok_context(m.start(), end):
+                continue
+            if not m.group("unit"):
+                if p.years_next.match(src, end):
+                    continue  # "almost 18 years" is a duration
+                soon = p.soon.match(src, end)
+                if m.group("strong") and not soon:
+                    continue
+                if not (soon or p.approach_end.match(src, end)):
+                    continue
+            if not p.today.match(src, end):
+                value -= 1
+            self.add(m.start(), end, m.start("n"), m.end("n"), "approaching", value)
+
+    def text_speak(self) -> None:
+        """Spaced digits with a cue, "m 16", "f/16", and "16 and bored" at a clause start."""
+        text, p, src, w, anchored = self.text, self.p, self.src, self.windows, self.anchored
+        if anchored:  # a spaced age starts with a one-digit run
+            spaced = any(C.SPACED_HINT.match(text, q) for win in w.windows for q in win.runs)
+        else:
+            spaced = bool(C.SPACED_HINT.search(text))
+        for m in self.scan(p.spaced_before) if spaced else ():
+            if self.ok_context(m.start(), m.end()):
+                value = int(m.group("a") + m.group("b"))
+                self.add(m.start(), m.end(), m.start("a"), m.end("b"), "spaced", value)
+        if spaced:
+            s_after = at_runs(p.spaced_after, src, w) if anchored else self.scan(p.spaced_after)
+            for m in s_after:
+                s = m.start()
+                if s >= 2 and text[s - 1] in " \t" and text[s - 2].isdigit():
+                    continue  # one more spaced digit before: a longer number
+                if self.ok_context(s, m.end()):
+                    value = int(m.group("a") + m.group("b"))
+                    self.add(s, m.end(), s, m.end("b"), "spaced", value)
+        if anchored:  # a glued age is a digit run right after "m", "e", "l", "i" or "|"
+            glued: Iterable[re.Match[str]] = (
+                m
+                for win in w.windows
+                if any(q and src[q - 1] in "meli|" for q in win.runs)
+                for m in p.glued.finditer(src, win.start, win.end)
+            )
+        else:
+            glued = self.scan(p.glued) if C.GLUED_HINT.search(self.low) else ()
+        for m in glued:
+            if not self.ok_context(m.start(), m.end()):
+                continue
+            if m.group("n"):
+                self.add(m.start(), m.end(), m.start("n"), m.end("n"), "before")
+            else:
+                value = int("1" + m.group("d"))
+                self.add(m.start(), m.end(), m.start("look"), m.end("d"), "lookalike", value)
+        short = (
+            before_runs(C.SHORT_CUE, text, w, short_start)
+            if anchored
+            else self.scan(C.SHORT_CUE, text)
+        )
+        for m in short:
+            s = m.start()
+            if s and (text[s - 1].isalnum() or text[s - 1] in C.NOT_BEFORE_SHORT):
+                continue
+            if C.clause_start(text, s) and self.ok_context(m.start("n"), m.end("n")):
+                self.add(m.start(), m.end(), m.start("n"), m.end("n"), "before")
+        bare = at_runs(p.bare_state, src, w) if anchored else self.scan(p.bare_state)
+        for m in bare:
+            word = m.group("w")
+            if word is not None:
+                if word.lower() not in C.STATE_WORDS:
+                    continue
+            elif not m.group("frac"):
+                continue
+            if not C.clause_start(text, m.start()):
+                continue
+            if not m.group("frac") and p.reject_after.match(src, m.end("n")):
+                continue
+            end = m.end("w") if word is not None else m.end("frac")
+            self.add(m.start(), end, m.start("n"), m.end("n"), "and")
+
+    def fuzzy_words(self, fast: bool) -> None:
+        """Misspelled or shortened number words next to a cue: "im sevnteen", "sixtn yo"."""
+        text, low = self.text, self.low
+        n = len(text)
+        found: list[re.Match[str]] = []
+        for hit in C.FUZZY_POS.finditer(low):  # cue words and units: look right next to them
+            s, e = hit.span()
+            if low[s] == "y":  # "yo", "yrs", "y/o": the word before
+                m = C.FUZZY_AFTER.search(text, max(0, s - 20), min(n, e + 12))
+            else:
+                m = C.FUZZY_BEFORE.match(text, s, min(n, e + 40))
+            if m is not None:
+                found.append(m)
+        for m in found:
+            value = fuzzy_number(m.group("w"))
+            if value is None or not C.FUZZY_MIN <= value <= C.FUZZY_MAX:
+                continue
+            if self.ok_context(m.start(), m.end("w")):
+                self.add(m.start(), m.end(), m.start("w"), m.end("w"), "misspelled word", value)
 
 
 def _around(

@@ -83,8 +83,14 @@ def build_city_rows() -> list[dict[str, Any]]:
             continue
         if name == "New York City":
             name = "New York"  # how people (and labellers) write it
-        rows.append({"name": name, "state": c["admin1code"], "population": int(c["population"]),
-                     "source": f"GeoNames {c['geonameid']} (CC BY 4.0)"})
+        rows.append(
+            {
+                "name": name,
+                "state": c["admin1code"],
+                "population": int(c["population"]),
+                "source": f"GeoNames {c['geonameid']} (CC BY 4.0)",
+            }
+        )
     rows.sort(key=lambda r: (r["name"], r["state"], -r["population"]))
     return rows
 
@@ -107,8 +113,12 @@ def surface_key(text: str) -> str:
 
 def _variants(key: str) -> set[str]:
     out = {key, key.replace("'", "")}
-    for long, shorts in (("saint ", ("st ", "st. ")), ("st. ", ("saint ", "st ")),
-                         ("fort ", ("ft ", "ft. ")), ("mount ", ("mt ", "mt. "))):
+    for long, shorts in (
+        ("saint ", ("st ", "st. ")),
+        ("st. ", ("saint ", "st ")),
+        ("fort ", ("ft ", "ft. ")),
+        ("mount ", ("mt ", "mt. ")),
+    ):
         if long in key:
             out.update(key.replace(long, s) for s in shorts)
     return out

@@ -59,12 +59,21 @@ _CAPITALISED_NEXT = re.compile(r"[ \t]+[A-Z][a-z]")
 # "in" before a state code that is not an English word itself: "in PA", "in CO".
 _IN_CUE = re.compile(r"\b(?:in|n)\s+\Z", re.IGNORECASE)
 _IN_UNSAFE = frozenset({"IN", "OR", "ME", "HI", "OK", "AS", "ID", "AL", "LA"})
-_NARROW_CUE = re.compile(r"\b(?:location|locations|loc|located\s+in|located|visiting|near|"
-                         r"based\s+in)[\s:,\-–]*\Z", re.IGNORECASE)
-_CUE_AFTER = re.compile(r"[\s,:\-–]*(?:area|areas|escorts?|metro|downtown|adult|suburbs|"
-                        r"region|\d{5}(?!\d))\b", re.IGNORECASE)
-_NAME_CUE = re.compile(r"\b(?:i\s*['’]?\s*a?m|im|i\s+am|name\s+is|names|ask\s+for|call\s+me|"
-                       r"it['’]?s|this\s+is|xoxo|miss|ms|mrs|hi|hey)[\s:,\-]*\Z", re.IGNORECASE)
+_NARROW_CUE = re.compile(
+    r"\b(?:location|locations|loc|located\s+in|located|visiting|near|"
+    r"based\s+in)[\s:,\-–]*\Z",
+    re.IGNORECASE,
+)
+_CUE_AFTER = re.compile(
+    r"[\s,:\-–]*(?:area|areas|escorts?|metro|downtown|adult|suburbs|"
+    r"region|\d{5}(?!\d))\b",
+    re.IGNORECASE,
+)
+_NAME_CUE = re.compile(
+    r"\b(?:i\s*['’]?\s*a?m|im|i\s+am|name\s+is|names|ask\s+for|call\s+me|"
+    r"it['’]?s|this\s+is|xoxo|miss|ms|mrs|hi|hey)[\s:,\-]*\Z",
+    re.IGNORECASE,
+)
 _NOT_CITY_AFTER = re.compile(
     r"\s+(?:st|street|ave|avenue|blvd|boulevard|rd|road|dr|drive|pkwy|parkway|hwy|highway|ln|"
     r"lane|ct|court|fwy|freeway|expy|tollway|plaza|mall|hotel|inn|suites?|county|co|"
@@ -128,8 +137,11 @@ class PlaceExtractor:
             value = area_code_place(str(phone.value)) if phone.value else None
             if value:
                 phone_states.append(value[-2:])
-                out.append(Match("place", value, phone.text, phone.start, phone.end,
-                                 {"source": "area code"}))
+                out.append(
+                    Match(
+                        "place", value, phone.text, phone.start, phone.end, {"source": "area code"}
+                    )
+                )
         suffix_re, state_re, state_firsts = _state_patterns()
         cities, states = self._scan(text, gz, state_firsts)
         taken: list[tuple[int, int]] = []
@@ -149,8 +161,9 @@ class PlaceExtractor:
                 city = next((c for c in entries if c.state == state), entries[0])
                 text_states.add(state)
                 taken.append((m.start(), end))
-                out.append(Match("place", f"{city.name}, {state}", text[m.start():end],
-                                 m.start(), end))
+                out.append(
+                    Match("place", f"{city.name}, {state}", text[m.start() : end], m.start(), end)
+                )
             elif self._bare_ok(text, m, key, entries, gz):
                 taken.append((m.start(), m.end()))
                 bare.append((m.start(), m.end(), entries))
@@ -158,20 +171,22 @@ class PlaceExtractor:
             text_states.add(code)
             out.append(Match("place", code, text[start:end], start, end))
         for start, end, entries in bare:
-            city = (next((c for c in entries if c.state in text_states), None)
-                    or next((c for c in entries if c.state in phone_states), None)
-                    or entries[0])
+            city = (
+                next((c for c in entries if c.state in text_states), None)
+                or next((c for c in entries if c.state in phone_states), None)
+                or entries[0]
+            )
             out.append(Match("place", city.value, text[start:end], start, end))
         return out
 
     @staticmethod
-    def _scan(text: str, gz: Gazetteer, state_firsts: frozenset[str]
-              ) -> tuple[list[re.Match[str]], list[int]]:
+    def _scan(
+        text: str, gz: Gazetteer, state_firsts: frozenset[str]
+    ) -> tuple[list[re.Match[str]], list[int]]:
         """City matches (longest first at each start) and start offsets of state-name words."""
         low = text.lower()
         if len(low) != len(text):  # rare Unicode case changes: scan the slow way
-            return list(gz.city_re.finditer(text)), [m.start() for m in re.finditer(
-                r"\b\w", text)]
+            return list(gz.city_re.finditer(text)), [m.start() for m in re.finditer(r"\b\w", text)]
         words = set(_ALPHA.findall(low))
         cities: list[re.Match[str]] = []
         states: list[int] = []
@@ -191,8 +206,9 @@ class PlaceExtractor:
         return cities, sorted(states)
 
     @staticmethod
-    def _suffix(text: str, pos: int, entries: tuple[City, ...], suffix_re: re.Pattern[str],
-                gz: Gazetteer) -> tuple[str | None, int]:
+    def _suffix(
+        text: str, pos: int, entries: tuple[City, ...], suffix_re: re.Pattern[str], gz: Gazetteer
+    ) -> tuple[str | None, int]:
         m = suffix_re.match(text, pos)
         if not m:
             return None, pos
@@ -210,12 +226,13 @@ class PlaceExtractor:
         return code, m.end()
 
     @staticmethod
-    def _bare_ok(text: str, m: re.Match[str], key: str, entries: tuple[City, ...],
-                 gz: Gazetteer) -> bool:
+    def _bare_ok(
+        text: str, m: re.Match[str], key: str, entries: tuple[City, ...], gz: Gazetteer
+    ) -> bool:
         start, end = m.start(), m.end()
         if _NOT_CITY_AFTER.match(text, end):
             return False
-        before = text[max(0, start - 30):start]
+        before = text[max(0, start - 30) : start]
         if _NAME_CUE.search(before):
             return False
         cue_after = bool(_CUE_AFTER.match(text, end))
@@ -224,22 +241,28 @@ class PlaceExtractor:
         if key in gz.ambiguous:
             if _CAPITALISED_NEXT.match(text, end):
                 return False
-            return ((cue and case in ("title", "upper")) or cue_after
-                    or bool(_SLUG_CUE.search(before)))
+            return (
+                (cue and case in ("title", "upper")) or cue_after or bool(_SLUG_CUE.search(before))
+            )
         if case in ("title", "upper"):
             return True
         return cue or entries[0].population >= BIG_CITY or bool(_WEAK_CUE.search(before))
 
     @staticmethod
-    def _states(text: str, starts: list[int], state_re: re.Pattern[str],
-                taken: list[tuple[int, int]], gz: Gazetteer) -> list[tuple[int, int, str]]:
+    def _states(
+        text: str,
+        starts: list[int],
+        state_re: re.Pattern[str],
+        taken: list[tuple[int, int]],
+        gz: Gazetteer,
+    ) -> list[tuple[int, int, str]]:
         out: list[tuple[int, int, str]] = []
         for i in starts:
             m = state_re.match(text, i)
             if not m or any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             name = re.sub(r"\s+", " ", m.group().lower())
-            before = text[max(0, i - 30):i]
+            before = text[max(0, i - 30) : i]
             if _NAME_CUE.search(before):
                 continue
             if name in gz.ambiguous_states and not (
@@ -254,7 +277,7 @@ class PlaceExtractor:
                 continue
             if m.start() and text[m.start() - 1] in ".'’":
                 continue
-            before = text[max(0, m.start() - 30):m.start()]
+            before = text[max(0, m.start() - 30) : m.start()]
             if code in gz.word_codes and not (
                 _NARROW_CUE.search(before) or (code not in _IN_UNSAFE and _IN_CUE.search(before))
             ):

@@ -8,12 +8,9 @@ runs it over batches in-process and a distributed engine can run it unchanged.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Mapping
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import pyarrow as pa
@@ -22,6 +19,7 @@ from safelight.extract.base import Match
 from safelight.indicators.catalog import Catalog, load_catalog
 from safelight.indicators.score import assess
 from safelight.records import ad_text
+from safelight.versioning import package_version
 
 __all__ = ["EVIDENCE_SCHEMA", "RISK_SCHEMA", "score_batch", "scorer_version"]
 
@@ -39,16 +37,9 @@ EVIDENCE_SCHEMA = pa.schema(
 )
 
 
-@cache
 def scorer_version() -> str:
     """Changes whenever the catalogue or the scoring code does, so stale scores are redone."""
-    digest = hashlib.sha256()
-    root = resources.files("safelight.indicators")
-    for name in sorted(["catalog.py", "detect.py", "fold.py", "rules.py", "score.py"]):
-        digest.update(root.joinpath(name).read_bytes())
-    for name in ("catalog.yaml", "sources.yaml"):
-        digest.update(root.joinpath("data", name).read_bytes())
-    return digest.hexdigest()[:16]
+    return package_version("safelight.indicators")
 
 
 def score_batch(

@@ -15,7 +15,6 @@ Nothing here logs a personal field: counts only.
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import json
 import logging
@@ -25,7 +24,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -38,6 +36,7 @@ from safelight.missing.evidence import AdEvidence, Poster
 from safelight.missing.model import LEAD_SCHEMA, Lead, MatchModel, ad_keys, poster_keys
 from safelight.missing.records import MISSING_SCHEMA, MissingPerson, iter_missing
 from safelight.records import Reject, ad_text
+from safelight.versioning import package_version
 
 if TYPE_CHECKING:
     from safelight.store import Store
@@ -89,21 +88,7 @@ class MatchSummary:
 @cache
 def missing_version() -> str:
     """A hash of the match code and data: a change makes the next run compare everything."""
-    digest = hashlib.sha256()
-    root = resources.files("safelight.missing")
-    entries = []
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        for entry in folder.iterdir():
-            if entry.is_dir():
-                if entry.name != "__pycache__":
-                    stack.append(entry)
-            elif not entry.name.endswith((".pyc", ".pyo")):
-                entries.append((str(entry).removeprefix(str(root)), entry.read_bytes()))
-    for name, data in sorted(entries):
-        digest.update(name.encode() + b"\0" + data + b"\0")
-    return digest.hexdigest()[:16]
+    return package_version("safelight.missing")
 
 
 # -- import ------------------------------------------------------------------------------------
