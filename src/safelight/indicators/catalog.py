@@ -43,6 +43,7 @@ class Indicator:
     exclude: tuple[str, ...] = ()
     negatable: bool = True
     minor_cue: str | None = None  # "weak" | "strong"
+    regex_needs: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("re:...", (needed strings))
 
     @classmethod
     def from_dict(cls, entry: dict[str, Any], where: str) -> Indicator:
@@ -54,7 +55,8 @@ class Indicator:
                 description=str(entry["description"]),
                 weight=float(entry["weight"]),
                 source=tuple(sources) if isinstance(sources, list) else (str(sources),),
-                patterns=tuple(str(p) for p in entry.get("patterns", ())),
+                patterns=tuple(_pattern(p) for p in entry.get("patterns", ())),
+                regex_needs=_regex_needs(entry.get("patterns", ())),
                 rule=entry.get("rule"),
                 exclude=tuple(str(p) for p in entry.get("exclude", ())),
                 negatable=bool(entry.get("negatable", True)),
@@ -62,6 +64,19 @@ class Indicator:
             )
         except KeyError as exc:
             raise UserError(f"{where}: indicator is missing '{exc.args[0]}'") from None
+
+
+def _pattern(raw: Any) -> str:
+    """A phrase, a "re:..." string, or {re: ..., needs: [...]} (see catalog.yaml)."""
+    return f"re:{raw['re']}" if isinstance(raw, dict) else str(raw)
+
+
+def _regex_needs(raw: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple(
+        (f"re:{p['re']}", tuple(str(n) for n in p.get("needs", ())))
+        for p in raw
+        if isinstance(p, dict)
+    )
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -61,7 +61,7 @@ class Matcher:
         # Digit patterns run one by one: a pattern starting with a literal or a character class
         # lets the regex engine skip ahead at C speed, which one big alternation prevents. A
         # leading \b is checked after the match for the same reason.
-        self.regexes: list[tuple[re.Pattern[str], int, bool]] = []
+        self.regexes: list[tuple[re.Pattern[str], int, bool, re.Pattern[str] | None]] = []
         phrase_indicators = [i for i in catalog.indicators if i.patterns]
         self.indicators = phrase_indicators
         for idx, ind in enumerate(phrase_indicators):
@@ -69,7 +69,10 @@ class Matcher:
                 if pattern.startswith("re:"):
                     body = pattern[3:]
                     boundary = body.startswith(r"\b")
-                    self.regexes.append((re.compile(body[2:] if boundary else body), idx, boundary))
+                    needs = dict(ind.regex_needs).get(pattern, ())
+                    compiled = re.compile(body[2:] if boundary else body)
+                    needs_re = re.compile("|".join(map(re.escape, needs))) if needs else None
+                    self.regexes.append((compiled, idx, boundary, needs_re))
                     continue
                 for variant in _variants(pattern):
                     entries.setdefault(variant, []).append(("hit", idx))
@@ -115,7 +118,9 @@ class Matcher:
     def _regex_hits(self, folded: Folded) -> list[Hit]:
         text = folded.digits
         hits = []
-        for pattern, idx, boundary in self.regexes:
+        for pattern, idx, boundary, needs in self.regexes:
+            if needs is not None and not needs.search(text):
+                continue
             for m in pattern.finditer(text):
                 start = m.start()
                 if boundary and start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):

@@ -25,7 +25,8 @@ from functools import cache
 __all__ = ["Folded", "fold", "fold_pattern"]
 
 LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
-_LEET_RE = re.compile(r"(?<=[a-z])[013457@$]|[013457@$](?=[a-z])")
+# A digit touching a letter; the character class comes first so the engine can skip ahead.
+_LEET_RE = re.compile(r"[013457@$](?:(?<=[a-z].)|(?=[a-z]))")
 
 # Letters that look Latin but are not (Cyrillic, Greek) -> the Latin letter they imitate.
 HOMOGLYPHS = {
@@ -47,7 +48,8 @@ HOMOGLYPHS = {
     "ѕ": "s",
     "ԁ": "d",
     "ɡ": "g",
-    "и": "n", "α": "a",
+    "и": "n",
+    "α": "a",
     "β": "b",
     "ε": "e",
     "ι": "i",
@@ -112,6 +114,15 @@ def _ascii_letter(ch: str) -> str | None:
     return None
 
 
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+
+
+def _needs_fold(text: str) -> bool:
+    """Whether a non-ASCII character of ``text`` is one the fold table changes."""
+    table = _fold_table()
+    return any(ord(c) in table for c in _NON_ASCII_RE.findall(text))
+
+
 @dataclass(frozen=True, slots=True)
 class Folded:
     """Folded text plus the sorted original positions of the characters deleted by folding."""
@@ -140,11 +151,14 @@ class Folded:
 
 
 def fold(text: str) -> Folded:
-    step1 = text.translate(_fold_table()).lower()
+    step1 = text.lower()
     if len(step1) != len(text):  # a rare char whose lower() is longer: keep offsets exact
-        step1 = "".join(
-            c.lower() if len(c.lower()) == 1 else c for c in text.translate(_fold_table())
-        )
+        translated = text.translate(_fold_table())
+        step1 = "".join(c.lower() if len(c.lower()) == 1 else c for c in translated)
+    elif not step1.isascii() and _needs_fold(step1):  # translate is slow: only when needed
+        step1 = step1.translate(_fold_table())
+    elif "-" in step1:
+        step1 = step1.replace("-", " ")
     step2 = _LEET_RE.sub(lambda m: LEET[m.group()], step1)
     deleted: list[int] = []
     for m in _DROP_RE.finditer(step2):

@@ -51,7 +51,7 @@ def score_batch(
 ) -> tuple[pa.RecordBatch, pa.RecordBatch]:
     """Risk and evidence rows for a batch of ads and their extraction rows."""
     catalog = catalog or load_catalog()
-    fields = _fields_by_ad(extractions)
+    fields = _fields_by_ad(extractions, prices=bool(median_hourly_price))
     cols = ads.to_pydict()
     risk_rows: list[dict[str, Any]] = []
     evidence_rows: list[dict[str, Any]] = []
@@ -70,28 +70,40 @@ def score_batch(
     )
 
 
-def _fields_by_ad(extractions: pa.RecordBatch | pa.Table) -> dict[str, dict[str, list[Match]]]:
+def _fields_by_ad(
+    extractions: pa.RecordBatch | pa.Table, *, prices: bool
+) -> dict[str, dict[str, list[Match]]]:
+    """Rebuild the matches the rules read. Only what a rule reads is parsed: a phone's
+    obfuscation, whether a place comes from an area code, and prices only when a city median
+    exists for the low-price rule."""
     out: dict[str, dict[str, list[Match]]] = defaultdict(lambda: defaultdict(list))
     if not extractions.num_rows:
         return out
     c = extractions.to_pydict()
-    for i, ad_id in enumerate(c["ad_id"]):
-        field = c["field"][i]
-        if field in ("emoji", "image", "email", "handle"):
-            continue  # no rule reads these; skip the parsing
-        # only phone (obfuscation) and place (area code) details are read by the rules
-        raw_detail = c["detail"][i] if field in ("phone", "place") else None
-        detail = json.loads(raw_detail) if raw_detail else {}
-        value = _value(field, c["value"][i])
-        out[ad_id][field].append(
-            Match(field, value, c["text"][i], c["start"][i], c["end"][i], detail)
+    wanted = _RULE_FIELDS if prices else _RULE_FIELDS - {"price"}
+    details = c["detail"]
+    for i, field in enumerate(c["field"]):
+        if field not in wanted:
+            continue
+        raw = c["value"][i]
+        value: Any = int(raw) if field == "age" else json.loads(raw) if field == "price" else raw
+        out[c["ad_id"][i]][field].append(
+            Match(
+                field, value, c["text"][i], c["start"][i], c["end"][i], _detail(field, details[i])
+            )
         )
     return out
 
 
-def _value(field: str, stored: str) -> Any:
-    if field == "age":
-        return int(stored)
-    if field == "price":
-        return json.loads(stored)
-    return stored
+_RULE_FIELDS = frozenset({"age", "phone", "name", "price", "place"})
+_AREA_CODE = {"source": "area code"}
+
+
+def _detail(field: str, raw: str | None) -> dict[str, Any]:
+    if not raw:
+        return {}
+    if field == "phone":
+        return json.loads(raw) if '"obfuscation": []' not in raw else {}
+    if field == "place":
+        return _AREA_CODE if "area code" in raw else {}
+    return {}
