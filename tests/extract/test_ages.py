@@ -52,8 +52,17 @@ def test_stated_ages_are_found(text: str, expected: list[int]) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["im 16", "16yo", "she is 16, first time", "sixteen", "sweet 16", "im Keke 17 😘", "15 yrs old",
-     "I'm only 14", "fourteen and new"],
+    [
+        "im 16",
+        "16yo",
+        "she is 16, first time",
+        "sixteen",
+        "sweet 16",
+        "im Keke 17 😘",
+        "15 yrs old",
+        "I'm only 14",
+        "fourteen and new",
+    ],
 )
 def test_a_stated_minor_age_is_never_missed(text: str) -> None:
     found = ages(text)

@@ -33,8 +33,12 @@ def test_same_picture_recompressed_or_resized_is_close(tmp_path: Path) -> None:
     smaller = tmp_path / "a_small.png"
     Image.open(original).resize((64, 64)).save(smaller, "PNG")
     other = _picture(tmp_path / "b.jpg", 7)
-    hashes = [m.value for m in image_matches([{"ref": str(p), "sha256": None}
-                                              for p in (original, again, smaller, other)])]
+    hashes = [
+        m.value
+        for m in image_matches(
+            [{"ref": str(p), "sha256": None} for p in (original, again, smaller, other)]
+        )
+    ]
     assert len(hashes) == 4 and all(len(h) == 16 for h in hashes)
     assert hash_distance(hashes[0], hashes[1]) <= 6
     assert hash_distance(hashes[0], hashes[2]) <= 10

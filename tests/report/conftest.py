@@ -29,16 +29,38 @@ P2 = "+12145550199"
 XSS = "<script>alert('x')</script>"
 
 
-def _ad(post_id: str, source: str, body: str, *, title: str = "", day: int | None = None,
-        location: str | None = None, stated_age: int | None = None) -> Ad:
+def _ad(
+    post_id: str,
+    source: str,
+    body: str,
+    *,
+    title: str = "",
+    day: int | None = None,
+    location: str | None = None,
+    stated_age: int | None = None,
+) -> Ad:
     posted = datetime(2024, 3, day, 15, 30, tzinfo=UTC) if day else None
-    return Ad(source=source, body=body, post_id=post_id, title=title, posted_at=posted,
-              location=location, stated_age=stated_age, origin=f"test:{post_id}")
+    return Ad(
+        source=source,
+        body=body,
+        post_id=post_id,
+        title=title,
+        posted_at=posted,
+        location=location,
+        stated_age=stated_age,
+        origin=f"test:{post_id}",
+    )
 
 
 ADS = [
-    _ad("a1", "siteA", f"call 903 555 0187 im 16 {XSS}", title="New in town", day=1,
-        location="Dallas"),
+    _ad(
+        "a1",
+        "siteA",
+        f"call 903 555 0187 im 16 {XSS}",
+        title="New in town",
+        day=1,
+        location="Dallas",
+    ),
     _ad("a2", "siteA", "Ashlee here, 22, text 903-555-0187 $150hr", title="Tyler, TX", day=1),
     _ad("a3", "siteB", "text 214.555.0199 or mia@example.com", day=3, location="Houston"),
     _ad("a4", "siteB", "sweet and new", stated_age=17),
@@ -46,13 +68,17 @@ ADS = [
 ]
 
 
-def _span(ad: Ad, field: str, value: Any, written: str, detail: dict | None = None
-          ) -> dict[str, Any]:
+def _span(
+    ad: Ad, field: str, value: Any, written: str, detail: dict | None = None
+) -> dict[str, Any]:
     start = ad.text.index(written)
     return {
-        "ad_id": ad.ad_id, "field": field,
+        "ad_id": ad.ad_id,
+        "field": field,
         "value": value if isinstance(value, str) else json.dumps(value, sort_keys=True),
-        "text": written, "start": start, "end": start + len(written),
+        "text": written,
+        "start": start,
+        "end": start + len(written),
         "detail": json.dumps(detail) if detail else None,
     }
 
@@ -70,8 +96,15 @@ def _extractions() -> list[dict[str, Any]]:
         _span(a3, "phone", P2, "214.555.0199"),
         _span(a3, "email", "mia@example.com", "mia@example.com"),
         _span(a3, "place", "Dallas, TX", "214.555.0199", {"source": "area code"}),
-        {"ad_id": a4.ad_id, "field": "age", "value": "17", "text": "17", "start": None,
-         "end": None, "detail": json.dumps({"source": "age field"})},
+        {
+            "ad_id": a4.ad_id,
+            "field": "age",
+            "value": "17",
+            "text": "17",
+            "start": None,
+            "end": None,
+            "detail": json.dumps({"source": "age field"}),
+        },
         _span(a5, "handle", {"platform": "snapchat", "handle": "kandi_x"}, "kandi_x"),
         _span(a5, "phone", P1, "9035550187"),
         _span(a5, "place", "Tyler, TX", "Tyler, TX"),
@@ -81,8 +114,11 @@ def _extractions() -> list[dict[str, Any]]:
 def fill(store: Store) -> None:
     store.add_ads(pa.Table.from_pylist([ad.to_row() for ad in ADS], schema=AD_SCHEMA))
     rows = _extractions()
-    store.write_extractions([ad.ad_id for ad in ADS],
-                            pa.Table.from_pylist(rows, schema=EXTRACTION_SCHEMA), version="test")
+    store.write_extractions(
+        [ad.ad_id for ad in ADS],
+        pa.Table.from_pylist(rows, schema=EXTRACTION_SCHEMA),
+        version="test",
+    )
 
 
 @pytest.fixture()
@@ -113,22 +149,36 @@ def store(db_path: Path):
 # Ads per category: evasion 3 (a1, a3, a5), minor 2 (a1, a4), control 1, economics 1, others 0.
 
 TRIAGE_ORDER = ["a4", "a1", "a2", "a3", "a5"]
-SCORES = {"a4": ("stated", 80.0), "a1": ("stated", 70.0), "a2": ("likely", 25.0),
-          "a3": ("none", 90.0), "a5": ("none", 10.0)}
+SCORES = {
+    "a4": ("stated", 80.0),
+    "a1": ("stated", 70.0),
+    "a2": ("likely", 25.0),
+    "a3": ("none", 90.0),
+    "a5": ("none", 10.0),
+}
 
 
 def ad_by_post(post_id: str) -> Ad:
     return next(ad for ad in ADS if ad.post_id == post_id)
 
 
-def _ev(post_id: str, indicator: str, written: str | None, points: float, *,
-        field_text: str | None = None) -> dict[str, Any]:
+def _ev(
+    post_id: str,
+    indicator: str,
+    written: str | None,
+    points: float,
+    *,
+    field_text: str | None = None,
+) -> dict[str, Any]:
     ad = ad_by_post(post_id)
     start = ad.text.index(written) if written is not None else None
     return {
-        "ad_id": ad.ad_id, "indicator": indicator, "category": indicator.split(".")[0],
+        "ad_id": ad.ad_id,
+        "indicator": indicator,
+        "category": indicator.split(".")[0],
         "text": written if written is not None else field_text,
-        "start": start, "end": None if start is None else start + len(written or ""),
+        "start": start,
+        "end": None if start is None else start + len(written or ""),
         "points": points,
     }
 
@@ -150,8 +200,11 @@ def score(store: Store) -> None:
     from safelight.indicators.stage import EVIDENCE_SCHEMA, RISK_SCHEMA
 
     risk = [{"ad_id": ad_by_post(p).ad_id, "score": s, "minor": m} for p, (m, s) in SCORES.items()]
-    store.write_scores(pa.RecordBatch.from_pylist(risk, schema=RISK_SCHEMA),
-                       pa.RecordBatch.from_pylist(EVIDENCE, schema=EVIDENCE_SCHEMA), version="t")
+    store.write_scores(
+        pa.RecordBatch.from_pylist(risk, schema=RISK_SCHEMA),
+        pa.RecordBatch.from_pylist(EVIDENCE, schema=EVIDENCE_SCHEMA),
+        version="t",
+    )
 
 
 @pytest.fixture()

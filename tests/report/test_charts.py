@@ -22,8 +22,12 @@ def test_nice_ticks_cover_the_maximum_with_round_steps() -> None:
 
 def test_fill_days_adds_zero_days() -> None:
     filled = charts.fill_days([("2024-03-01", 2), ("2024-03-04", 1)])
-    assert filled == [(date(2024, 3, 1), 2), (date(2024, 3, 2), 0), (date(2024, 3, 3), 0),
-                      (date(2024, 3, 4), 1)]
+    assert filled == [
+        (date(2024, 3, 1), 2),
+        (date(2024, 3, 2), 0),
+        (date(2024, 3, 3), 0),
+        (date(2024, 3, 4), 1),
+    ]
 
 
 def test_time_series_draws_one_bar_per_day_for_short_ranges() -> None:
@@ -31,14 +35,18 @@ def test_time_series_draws_one_bar_per_day_for_short_ranges() -> None:
     bars = svg.findall("rect")
     assert len(bars) == 3
     assert [b.find("title").text for b in bars] == [
-        "2024-03-01: 4 ads", "2024-03-02: 0 ads", "2024-03-03: 1 ads",
+        "2024-03-01: 4 ads",
+        "2024-03-02: 0 ads",
+        "2024-03-03: 1 ads",
     ]
     assert svg.get("role") == "img"
 
 
 def test_time_series_draws_a_line_for_long_ranges() -> None:
-    points = [(date(2023, 1, 1).fromordinal(date(2023, 1, 1).toordinal() + i).isoformat(), i % 9)
-              for i in range(400)]
+    points = [
+        (date(2023, 1, 1).fromordinal(date(2023, 1, 1).toordinal() + i).isoformat(), i % 9)
+        for i in range(400)
+    ]
     svg = parse(charts.time_series(points))
     assert svg.find("polyline") is not None
     labels = [t.text for t in svg.findall("text") if t.text and t.text.startswith("202")]
@@ -58,12 +66,20 @@ def test_hbar_chart_escapes_labels() -> None:
 
 
 def test_histogram_highlights_flagged_bars() -> None:
-    svg = charts.histogram(["16", "17", "18", "19"], [1, 2, 3, 4],
-                           highlight=[True, True, False, False], title="ages",
-                           highlight_note="under 18")
+    svg = charts.histogram(
+        ["16", "17", "18", "19"],
+        [1, 2, 3, 4],
+        highlight=[True, True, False, False],
+        title="ages",
+        highlight_note="under 18",
+    )
     rects = [r for r in parse(svg).iter("rect") if r.find("title") is not None]
-    assert [r.get("fill") for r in rects] == ["url(#hatch)", "url(#hatch)",
-                                              charts.PALETTE["bar"], charts.PALETTE["bar"]]
+    assert [r.get("fill") for r in rects] == [
+        "url(#hatch)",
+        "url(#hatch)",
+        charts.PALETTE["bar"],
+        charts.PALETTE["bar"],
+    ]
     assert "under 18" in svg
 
 

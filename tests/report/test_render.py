@@ -49,8 +49,10 @@ def test_report_is_self_contained(html: str) -> None:
             if tag == "link":
                 self.links.append(str(attrs))
             for key, value in attrs:
-                if key in {"src", "href", "xlink:href", "action", "srcset"} and value and (
-                    re.match(r"\s*(https?:)?//", value)
+                if (
+                    key in {"src", "href", "xlink:href", "action", "srcset"}
+                    and value
+                    and (re.match(r"\s*(https?:)?//", value))
                 ):
                     self.external.append(f"{tag} {key}={value}")
 
@@ -116,7 +118,11 @@ def test_ads_table_lists_possible_minors_first(html: str) -> None:
     rows = Doc(html).css("#ads tbody tr")
     assert len(rows) == 5
     assert [("minor" in (r.attributes.get("class") or "")) for r in rows] == [
-        True, True, False, False, False,
+        True,
+        True,
+        False,
+        False,
+        False,
     ]
     assert "Showing all 5 ads" in html
 

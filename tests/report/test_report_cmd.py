@@ -39,7 +39,17 @@ def test_missing_db_is_a_one_line_user_error(tmp_path: Path) -> None:
 
 
 def test_missing_rejects_file_is_a_user_error(db_path: Path, tmp_path: Path) -> None:
-    result = runner.invoke(app, ["report", "--db", str(db_path), "--out", str(tmp_path),
-                                 "--rejects", str(tmp_path / "none.jsonl")])
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            "--db",
+            str(db_path),
+            "--out",
+            str(tmp_path),
+            "--rejects",
+            str(tmp_path / "none.jsonl"),
+        ],
+    )
     assert result.exit_code == 2
     assert "no such rejects file" in result.output

@@ -44,7 +44,11 @@ def test_queue_puts_stated_then_likely_minors_first_then_score(html: str) -> Non
     assert [e.css_first(".rank").text(strip=True) for e in queue] == ["1", "2", "3", "4", "5"]
     badges = [e.css_first("summary .badge") for e in queue]
     assert [b.text() if b else None for b in badges] == [
-        "stated minor", "stated minor", "likely minor", None, None,
+        "stated minor",
+        "stated minor",
+        "likely minor",
+        None,
+        None,
     ]
     assert "flag-stated" in badges[0].attributes["class"]
     assert "flag-likely" in badges[2].attributes["class"]
@@ -100,7 +104,10 @@ def test_evidence_table_points_add_up_to_the_score(html: str) -> None:
 def test_queue_rows_carry_their_evidence_for_the_filter(html: str) -> None:
     tokens = entries(html)[2].attributes["data-ev"].split()
     assert set(tokens) == {
-        "cat:control", "cat:economics", "control.third_person", "economics.specials",
+        "cat:control",
+        "cat:economics",
+        "control.third_person",
+        "economics.specials",
     }
 
 
@@ -114,8 +121,14 @@ def test_category_counts_count_ads_not_items(html: str) -> None:
         for n in section.css('[data-metric^="category-"]')
     }
     assert counts == {
-        "evasion": "3", "minor": "2", "control": "1", "economics": "1",
-        "movement": "0", "restriction": "0", "emoji": "0", "presentation": "0",
+        "evasion": "3",
+        "minor": "2",
+        "control": "1",
+        "economics": "1",
+        "movement": "0",
+        "restriction": "0",
+        "emoji": "0",
+        "presentation": "0",
     }
     svg = section.css_first("svg").html
     assert "evasion: 3 ads" in svg and "minor: 2 ads" in svg
@@ -138,8 +151,9 @@ def test_orphaned_evidence_is_not_counted(scored_store: Store, tmp_path: Path) -
     from safelight.records import EXTRACTION_SCHEMA
 
     a5 = ID["a5"]
-    scored_store.write_extractions([a5], pa.Table.from_pylist([], schema=EXTRACTION_SCHEMA),
-                                   version="again")
+    scored_store.write_extractions(
+        [a5], pa.Table.from_pylist([], schema=EXTRACTION_SCHEMA), version="again"
+    )
     html = write_report(scored_store, tmp_path).read_text(encoding="utf-8")
     assert metric(html, "category-evasion") == "2"
     assert metric(html, "scored_ads") == "4"
@@ -165,12 +179,20 @@ def test_ads_table_has_sortable_risk_and_flag_columns(html: str) -> None:
     rows = doc.css("#ads tbody tr")
     # minor flag first (stated, likely), then score
     assert [r.css("td")[1].attributes["data-sort"] for r in rows] == [
-        "80.0", "70.0", "25.0", "90.0", "10.0",
+        "80.0",
+        "70.0",
+        "25.0",
+        "90.0",
+        "10.0",
     ]
     assert [r.css("td")[2].attributes["data-sort"] for r in rows] == ["0", "0", "1", "2", "2"]
     # the "possible minors only" switch keys on the flag: the likely minor a2 is a minor row
     assert ["minor" in (r.attributes.get("class") or "").split() for r in rows] == [
-        True, True, True, False, False,
+        True,
+        True,
+        True,
+        False,
+        False,
     ]
 
 
@@ -207,12 +229,27 @@ def test_empty_store_renders_with_risk_sections(tmp_path: Path) -> None:
 
 def test_overlapping_evidence_is_split_not_dropped() -> None:
     text = "she is 18 ok"
-    html = str(highlight_evidence(text, [
-        {"indicator": "minor.age_18_19_with_youth_cue", "category": "minor", "start": 0,
-         "end": 9, "points": 15.0},
-        {"indicator": "control.third_person", "category": "control", "start": 0, "end": 6,
-         "points": 10.0},
-    ]))
+    html = str(
+        highlight_evidence(
+            text,
+            [
+                {
+                    "indicator": "minor.age_18_19_with_youth_cue",
+                    "category": "minor",
+                    "start": 0,
+                    "end": 9,
+                    "points": 15.0,
+                },
+                {
+                    "indicator": "control.third_person",
+                    "category": "control",
+                    "start": 0,
+                    "end": 6,
+                    "points": 10.0,
+                },
+            ],
+        )
+    )
     assert html == (
         '<mark class="ev ev-minor" title="minor.age_18_19_with_youth_cue +15 · '
         'control.third_person +10">she is</mark>'
@@ -221,33 +258,76 @@ def test_overlapping_evidence_is_split_not_dropped() -> None:
 
 
 def test_evidence_labels_and_bad_spans_are_safe() -> None:
-    html = str(highlight_evidence("<b>hi</b>", [
-        {"indicator": 'x" onmouseover="alert(1)', "category": "<i>", "start": 3, "end": 5,
-         "points": 1.0},
-        {"indicator": "y", "category": "minor", "start": 5, "end": 99, "points": 1.0},
-        {"indicator": "z", "category": "minor", "start": None, "end": None, "points": 1.0},
-    ]))
-    assert html.startswith("&lt;b&gt;<mark class=\"ev ev-other\" title=\"x&#34; onmouseover=")
+    html = str(
+        highlight_evidence(
+            "<b>hi</b>",
+            [
+                {
+                    "indicator": 'x" onmouseover="alert(1)',
+                    "category": "<i>",
+                    "start": 3,
+                    "end": 5,
+                    "points": 1.0,
+                },
+                {"indicator": "y", "category": "minor", "start": 5, "end": 99, "points": 1.0},
+                {"indicator": "z", "category": "minor", "start": None, "end": None, "points": 1.0},
+            ],
+        )
+    )
+    assert html.startswith('&lt;b&gt;<mark class="ev ev-other" title="x&#34; onmouseover=')
     assert 'onmouseover="' not in html
     assert html.endswith(">hi</mark>&lt;/b&gt;")
 
 
 def test_build_triage_groups_repeats_under_their_indicator() -> None:
-    ad = {"ad_id": "x", "score": 33.3333, "minor": "likely", "posted": None, "source": "s",
-          "location": "", "places": "Tyler, TX", "title": "", "body": "young young fresh",
-          "stated_age": None, "url": None, "phones": None}
+    ad = {
+        "ad_id": "x",
+        "score": 33.3333,
+        "minor": "likely",
+        "posted": None,
+        "source": "s",
+        "location": "",
+        "places": "Tyler, TX",
+        "title": "",
+        "body": "young young fresh",
+        "stated_age": None,
+        "url": None,
+        "phones": None,
+    }
     evidence = [
-        {"ad_id": "x", "indicator": "minor.young", "category": "minor", "text": "young",
-         "start": 0, "end": 5, "points": 20.0},
-        {"ad_id": "x", "indicator": "minor.young", "category": "minor", "text": "young",
-         "start": 6, "end": 11, "points": 0.0},
-        {"ad_id": "x", "indicator": "minor.fresh", "category": "minor", "text": "fresh",
-         "start": 12, "end": 17, "points": 13.3333},
+        {
+            "ad_id": "x",
+            "indicator": "minor.young",
+            "category": "minor",
+            "text": "young",
+            "start": 0,
+            "end": 5,
+            "points": 20.0,
+        },
+        {
+            "ad_id": "x",
+            "indicator": "minor.young",
+            "category": "minor",
+            "text": "young",
+            "start": 6,
+            "end": 11,
+            "points": 0.0,
+        },
+        {
+            "ad_id": "x",
+            "indicator": "minor.fresh",
+            "category": "minor",
+            "text": "fresh",
+            "start": 12,
+            "end": 17,
+            "points": 13.3333,
+        },
     ]
     (row,) = build_triage([ad], evidence)
     assert row.place == "Tyler, TX" and row.title == "young young fresh"
     assert [(e.indicator, e.occurrences, e.texts) for e in row.evidence] == [
-        ("minor.young", 2, ["young"]), ("minor.fresh", 1, ["fresh"]),
+        ("minor.young", 2, ["young"]),
+        ("minor.fresh", 1, ["fresh"]),
     ]
     assert row.points_total == pytest.approx(33.3333)
     assert format_points(row.evidence[1].points) == "13.3" and format_points(20.0) == "20"
