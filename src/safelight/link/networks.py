@@ -213,10 +213,14 @@ def _seq(network_id: str) -> int:
 
 
 def assign_ids(
-    components: Iterable[Iterable[str]], previous: Mapping[str, str] | None = None
+    components: Iterable[Iterable[str]],
+    previous: Mapping[str, str] | None = None,
+    *,
+    next_seq: int = 1,
 ) -> dict[str, str]:
     """``ad_id -> network_id`` for every ad of every component; see the module docstring.
-    ``previous`` is last run's ``ad_id -> network_id``."""
+    ``previous`` is last run's ``ad_id -> network_id``; ``next_seq``: new ids are numbered from
+    at least this (an incremental run passes only part of the previous assignment)."""
     previous = previous or {}
     comps = [sorted(c) for c in components]
     comps.sort(key=lambda c: c[0] if c else "")
@@ -236,7 +240,7 @@ def assign_ids(
         if k not in chosen and old not in taken:
             chosen[k] = old
             taken.add(old)
-    next_seq = max((_seq(v) for v in previous.values()), default=0) + 1
+    next_seq = max(next_seq, max((_seq(v) for v in previous.values()), default=0) + 1)
     out: dict[str, str] = {}
     for k, members in enumerate(comps):
         if k not in chosen:

@@ -6,6 +6,8 @@ takes the networks (components of two or more ads) and gives them ids with ``ass
 against the previous run's assignment, so an unchanged network keeps its id. Pure: Arrow in,
 Arrow out, no database.
 
+``incremental.py`` holds the incremental form (only links touching new ads).
+
 ``LinkInputs.without(...)`` drops link kinds (the evaluation's ablation: identifiers only,
 + images, + text).
 """
@@ -21,12 +23,21 @@ from importlib import resources
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from safelight.link.identifiers import identifier_links
+from safelight.link.images import image_links
 from safelight.link.model import LinkSettings
-from safelight.link.networks import assign_ids
-from safelight.link.run import link_ads
+from safelight.link.networks import Networks, assign_ids
 from safelight.link.template import TEMPLATE_SCHEMA, cluster_templates
+from safelight.link.text import SKETCH_SCHEMA, link_sketches, sketch_texts
 
-__all__ = ["LinkInputs", "StageResult", "link_stage", "link_version", "singleton_id"]
+__all__ = [
+    "LinkInputs",
+    "StageResult",
+    "link_stage",
+    "link_version",
+    "singleton_id",
+    "templates_for",
+]
 
 MAX_TEMPLATES = 2000  # templates are built for this many of the largest text clusters
 
@@ -74,6 +85,7 @@ class StageResult:
     templates: pa.Table  # TEMPLATE_SCHEMA
     networks: pa.Table  # ad_id, network_id (ads in networks of two or more)
     sizes: list[int]  # ads per network, largest first
+    sketches: pa.Table | None = None  # SKETCH_SCHEMA per ad (stored for incremental runs)
 
 
 def link_stage(
@@ -82,29 +94,65 @@ def link_stage(
     settings: LinkSettings | None = None,
     *,
     max_templates: int = MAX_TEMPLATES,
+    id_limit: int | None = None,
 ) -> StageResult:
+    """The full computation. ``id_limit``: the identifier frequency limit, when the caller has
+    it from the whole store (else adaptive over ``inputs``)."""
     settings = settings or LinkSettings()
-    out = link_ads(inputs.extractions, inputs.texts, inputs.context, settings)
-    comps = out.networks.components(min_size=2)
+    id_settings = settings if id_limit is None else replace(settings, max_group_ads=id_limit)
+    parts = [
+        identifier_links(inputs.extractions, id_settings, inputs.context),
+        image_links(inputs.extractions, settings, inputs.context),
+    ]
+    sketches = SKETCH_SCHEMA.empty_table()
+    clusters = pa.table(
+        {"ad_id": pa.array([], pa.string()), "cluster_id": pa.array([], pa.string())}
+    )
+    if inputs.texts is not None:
+        spans = inputs.extractions.filter(pc.is_valid(inputs.extractions.column("start")))
+        sketches = sketch_texts(inputs.texts, spans, settings)
+        tl = link_sketches(sketches, settings)
+        parts.append(tl.result)
+        clusters = tl.clusters
+    edges = pa.concat_tables([p.edges for p in parts])
+    flagged = pa.concat_tables([p.flagged for p in parts])
+    ads = inputs.texts.column("ad_id").to_pylist() if inputs.texts is not None else []
+    comps = Networks.build(edges, ads).components(min_size=2)
     ids = assign_ids(comps, previous)
     networks = pa.table(
         {"ad_id": pa.array(list(ids), pa.string()), "network_id": pa.array(list(ids.values()))}
     )
     templates = TEMPLATE_SCHEMA.empty_table()
-    if out.clusters.num_rows and inputs.texts is not None:
-        counts = pc.value_counts(out.clusters.column("cluster_id")).to_pylist()
-        counts.sort(key=lambda c: (-c["counts"], c["values"]))
-        biggest = pa.array([c["values"] for c in counts[:max_templates]], pa.string())
-        some = out.clusters.filter(pc.is_in(out.clusters.column("cluster_id"), value_set=biggest))
-        spans = inputs.extractions.filter(pc.is_valid(inputs.extractions.column("start")))
-        templates = cluster_templates(
-            inputs.texts, spans, some, settings.template_support, settings.template_sample
+    if clusters.num_rows and inputs.texts is not None:
+        templates = templates_for(
+            inputs.texts, inputs.extractions, clusters, settings, max_templates
         )
     return StageResult(
-        out.edges,
-        out.flagged,
-        out.clusters,
+        edges,
+        flagged,
+        clusters,
         templates,
         networks,
         sorted((len(c) for c in comps), reverse=True),
+        sketches,
+    )
+
+
+def templates_for(
+    texts: pa.Table,
+    extractions: pa.Table,
+    clusters: pa.Table,
+    settings: LinkSettings,
+    max_templates: int = MAX_TEMPLATES,
+) -> pa.Table:
+    """Templates of the ``max_templates`` largest clusters of ``clusters`` (ad_id, cluster_id)."""
+    if not clusters.num_rows or max_templates <= 0:
+        return TEMPLATE_SCHEMA.empty_table()
+    counts = pc.value_counts(clusters.column("cluster_id")).to_pylist()
+    counts.sort(key=lambda c: (-c["counts"], c["values"]))
+    biggest = pa.array([c["values"] for c in counts[:max_templates]], pa.string())
+    some = clusters.filter(pc.is_in(clusters.column("cluster_id"), value_set=biggest))
+    spans = extractions.filter(pc.is_valid(extractions.column("start")))
+    return cluster_templates(
+        texts, spans, some, settings.template_support, settings.template_sample
     )

@@ -56,9 +56,12 @@ from safelight.link.model import (
 )
 
 __all__ = [
+    "SKETCH_SCHEMA",
     "SLOT_TOKENS",
     "TextLinks",
+    "link_sketches",
     "minhash_signatures",
+    "sketch_texts",
     "span_lists",
     "text_links",
     "tokenize",
@@ -314,13 +317,22 @@ def _lsh_pairs(
     return i[ok], j[ok], jac[ok], skipped
 
 
-def text_links(
-    texts: pa.Table, spans: pa.Table | None = None, settings: LinkSettings | None = None
-) -> TextLinks:
-    """Near-duplicate text edges. ``texts``: ``ad_id``, ``text`` (the ``ad_text``);
-    ``spans``: extraction rows (``ad_id``, ``field``, ``start``, ``end``)."""
-    from safelight.link.networks import components_of
+SKETCH_SCHEMA = pa.schema(
+    [
+        ("ad_id", pa.string()),
+        ("text_key", pa.binary()),  # digest of the masked token sequence (exact grouping)
+        ("n_shingles", pa.int32()),
+        ("sig", pa.binary()),  # MinHash signature, num_perm little-endian uint32
+    ]
+)
 
+
+def sketch_texts(
+    texts: pa.Table, spans: pa.Table | None = None, settings: LinkSettings | None = None
+) -> pa.Table:
+    """The expensive, per-ad part of text linking: tokenise with slots masked and MinHash.
+    One ``SKETCH_SCHEMA`` row per ad with a text. A sketch depends on the ad alone, so it is
+    computed once per ad and stored: an incremental run sketches only the new ads."""
     settings = settings or LinkSettings()
     texts = texts.filter(pc.is_valid(texts.column("text")))
     ad_ids = texts.column("ad_id").combine_chunks()
@@ -329,34 +341,76 @@ def text_links(
         hasher.add(text, sp)
     tokens = np.frombuffer(hasher.flat, dtype=np.uint64)
     offsets = np.frombuffer(hasher.offsets, dtype=np.int64)
-    ad_codes = np.arange(len(hasher.keys), dtype=np.int64)
-    text_codes, uniq_texts = factorize(pa.array(hasher.keys, pa.binary()))
-    g = group(ad_codes, text_codes, ad_order=ad_rank(ad_ids))
-    limit = frequency_limit(g.sizes, settings, upper=settings.text_max_limit)
-    flagged, n_places, reasons = guard(g, limit, settings, None)
-
-    # Near duplicates among distinct masked texts long enough to compare.
-    firsts = g.first_ad
-    lengths = offsets[firsts + 1] - offsets[firsts]
-    take = np.repeat(offsets[firsts] - (np.cumsum(lengths) - lengths), lengths) + np.arange(
+    keys = pa.array(hasher.keys, pa.binary())
+    codes, _ = factorize(keys)
+    # MinHash each distinct masked text once
+    _, first = np.unique(codes, return_index=True)
+    lengths = offsets[first + 1] - offsets[first]
+    take = np.repeat(offsets[first] - (np.cumsum(lengths) - lengths), lengths) + np.arange(
         int(lengths.sum())
     )
     uniq_offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
     sig, n_sh = minhash_signatures(
         tokens[take], uniq_offsets, settings.shingle_size, settings.num_perm, settings.seed
     )
-    del take
+    width = sig.shape[1] * 4
+    flat = pa.py_buffer(np.ascontiguousarray(sig).astype("<u4").tobytes())
+    sigs = pa.FixedSizeBinaryArray.from_buffers(pa.binary(width), len(first), [None, flat])
+    pos = pa.array(codes, pa.int64())
+    return pa.Table.from_arrays(
+        [
+            ad_ids,
+            keys,
+            pa.array(n_sh[codes], pa.int32()),
+            sigs.cast(pa.binary()).take(pos),
+        ],
+        schema=SKETCH_SCHEMA,
+    )
+
+
+def text_links(
+    texts: pa.Table, spans: pa.Table | None = None, settings: LinkSettings | None = None
+) -> TextLinks:
+    """Near-duplicate text edges. ``texts``: ``ad_id``, ``text`` (the ``ad_text``);
+    ``spans``: extraction rows (``ad_id``, ``field``, ``start``, ``end``)."""
+    return link_sketches(sketch_texts(texts, spans, settings), settings)
+
+
+def link_sketches(
+    sketches: pa.Table, settings: LinkSettings | None = None, sigs: pa.Table | None = None
+) -> TextLinks:
+    """Text edges from per-ad sketches (``SKETCH_SCHEMA``; without ``sig`` when ``sigs``,
+    a table ``text_key, sig`` with one row per distinct text, is given). Cheap (grouping, LSH,
+    verification), so it runs over every ad each time while sketches are computed for new ads
+    only. Pass rows sorted by ``ad_id`` for the same clusters as a full run."""
+    from safelight.link.networks import components_of
+
+    settings = settings or LinkSettings()
+    ad_ids = sketches.column("ad_id").combine_chunks()
+    ad_codes = np.arange(len(ad_ids), dtype=np.int64)
+    text_codes, uniq_texts = factorize(sketches.column("text_key"))
+    g = group(ad_codes, text_codes, ad_order=ad_rank(ad_ids))
+    limit = frequency_limit(g.sizes, settings, upper=settings.text_max_limit)
+    flagged, n_places, reasons = guard(g, limit, settings, None)
+
+    # Near duplicates among distinct masked texts long enough to compare.
+    n_sh = np.asarray(sketches.column("n_shingles").to_numpy(zero_copy_only=False))[g.first_ad]
     long_enough = n_sh >= settings.min_shingles  # short texts ("call me") prove nothing
     a, b, _, sizes, weight = star_edges(g, ~flagged & long_enough, base_weight=0.8)
     exact_detail = [d[:-1] + ', "exact": true}' for d in size_detail(sizes)]
     usable = np.flatnonzero(long_enough & ~flagged)
-    ui, uj, jac, skipped = _lsh_pairs(sig[usable], settings, limit)
+    if sigs is None:
+        sigs = sketches.select(["text_key", "sig"]).filter(pc.is_valid(sketches.column("sig")))
+    needed = uniq_texts.take(pa.array(g.group_keys[usable], pa.int64()))
+    sig = _group_sigs(needed, sigs, settings.num_perm)
+    ui, uj, jac, skipped = _lsh_pairs(sig, settings, limit)
+    del sig
     near_a, near_b = g.first_ad[usable[ui]], g.first_ad[usable[uj]]
     near_w = (0.8 * jac).astype(np.float32)
 
     all_a = np.concatenate([a, near_a])
     all_b = np.concatenate([b, near_b])
-    labels = components_of(len(hasher.keys), all_a, all_b)
+    labels = components_of(len(ad_ids), all_a, all_b)
     clusters = _cluster_ids(ad_ids, labels, np.unique(np.concatenate([all_a, all_b])))
     value = clusters.take(pa.array(labels[all_a], pa.int64()))
     details = exact_detail + [json.dumps({"jaccard": round(float(x), 3)}) for x in jac]
@@ -384,6 +438,23 @@ def text_links(
         }
     )
     return TextLinks(LinkResult(edges.cast(EDGE_SCHEMA), flags), table)
+
+
+def _group_sigs(keys: pa.Array, sigs: pa.Table, num_perm: int) -> np.ndarray:
+    """Signature matrix (len(keys) x num_perm) of the given text keys."""
+    if len(keys) == 0:
+        return np.zeros((0, num_perm), np.uint32)
+    idx = pc.index_in(keys, value_set=sigs.column("text_key").combine_chunks())
+    if idx.null_count:
+        raise ValueError("a text key has no stored MinHash signature")
+    picked = sigs.column("sig").combine_chunks().take(idx).cast(pa.binary(num_perm * 4))
+    data = np.frombuffer(
+        picked.buffers()[1],
+        dtype="<u4",
+        count=len(keys) * num_perm,
+        offset=picked.offset * num_perm * 4,
+    )
+    return data.reshape(len(keys), num_perm).astype(np.uint32)
 
 
 def _digest(key: bytes) -> str:

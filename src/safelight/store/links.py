@@ -34,6 +34,13 @@ _AD_TEXT = (
     "CASE WHEN coalesce(title, '') <> '' THEN title || chr(10) || chr(10) || body ELSE body END"
 )
 _NOT_AREA_CODE = "coalesce(json_extract_string(detail, '$.source'), '') <> 'area code'"
+_NEW = "ad_id IN (SELECT ad_id FROM _link_new)"
+# Stored edges and flags an incremental run replaces: every image and text one, and those of
+# the identifier values new ads hold (temp table _link_keys).
+_SCOPE = (
+    "(e.kind IN ('image', 'text') OR EXISTS (SELECT 1 FROM _link_keys k "
+    "WHERE k.field = e.kind AND k.value = e.value))"
+)
 
 
 class LinkTables:
@@ -50,11 +57,16 @@ class LinkTables:
     def count_to_link(self, *, version: str) -> int:
         """Ads the stored link result does not cover (new since the last run, or linked by
         another link-stage version)."""
-        return self._scalar(
+        return self._one(
             "SELECT count(*) FROM ads a ANTI JOIN linked_ads l "
             "ON a.ad_id = l.ad_id AND l.version = ?",
             [version],
         )
+
+    def _one(self, sql: str, params: Any = None) -> int:
+        """A count, with the result fetched to the end (the connection stays usable)."""
+        rows = self._con.execute(sql, params).fetchall()
+        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
     def _stream(self, sql: str, batch_size: int) -> Iterator[pa.RecordBatch]:
         cursor = self._con.cursor()
@@ -71,9 +83,147 @@ class LinkTables:
             batch_size,
         )
 
-    def link_texts(self, batch_size: int = 50_000) -> Iterator[pa.RecordBatch]:
-        """``ad_id, text`` of every ad, in ad_id order."""
+    def link_texts(
+        self, batch_size: int = 50_000, *, only_new: bool = False
+    ) -> Iterator[pa.RecordBatch]:
+        """``ad_id, text`` of every ad (``only_new``: the new ones), in ad_id order."""
+        if only_new:  # temp tables live on this connection, not on a cursor's
+            sql = f"SELECT ad_id, {_AD_TEXT} AS text FROM ads WHERE {_NEW} ORDER BY ad_id"
+            return iter(self._con.sql(sql).to_arrow_table().to_batches(batch_size))
         return self._stream(f"SELECT ad_id, {_AD_TEXT} AS text FROM ads ORDER BY ad_id", batch_size)
+
+    # -- incremental runs (migrations/005_link_state.sql) ----------------------------------
+
+    def link_state(self) -> dict[str, str]:
+        return dict(self._con.sql("SELECT name, value FROM link_state").fetchall())
+
+    def mark_new_link_ads(self, version: str) -> int:
+        """Remember (temp table) the ads the stored result does not cover; returns how many."""
+        self._con.execute(
+            "CREATE OR REPLACE TEMP TABLE _link_new AS SELECT a.ad_id FROM ads a ANTI JOIN "
+            "linked_ads l ON a.ad_id = l.ad_id AND l.version = ?",
+            [version],
+        )
+        return int(self._con.sql("SELECT count(*) FROM _link_new").fetchall()[0][0])
+
+    def new_link_extractions(self, batch_size: int = 200_000) -> Iterator[pa.RecordBatch]:
+        """``link_extractions`` of the new ads only."""
+        sql = (
+            f"SELECT {_EXTRACTION_COLUMNS} FROM extractions WHERE field IN ({_FIELD_LIST}) "
+            f"AND (field <> 'place' OR {_NOT_AREA_CODE}) AND {_NEW}"
+        )
+        return iter(self._con.sql(sql).to_arrow_table().to_batches(batch_size))
+
+    def image_extractions(self, batch_size: int = 500_000) -> Iterator[pa.RecordBatch]:
+        """Extraction rows of field ``image`` (every ad)."""
+        return self._stream(
+            f"SELECT {_EXTRACTION_COLUMNS} FROM extractions WHERE field = 'image'", batch_size
+        )
+
+    def identifier_rows_of_new(self, kinds: tuple[str, ...]) -> pa.Table:
+        """Extraction rows of every ad holding an identifier a new ad holds (and the keys, kept
+        in a temp table for ``write_link_delta``)."""
+        fields = ", ".join(f"'{k}'" for k in kinds)
+        self._con.execute(
+            "CREATE OR REPLACE TEMP TABLE _link_keys AS SELECT DISTINCT field, value "
+            f"FROM extractions WHERE field IN ({fields}) AND value IS NOT NULL AND {_NEW}"
+        )
+        return self._con.sql(
+            "SELECT e.ad_id, e.field, e.value FROM extractions e SEMI JOIN _link_keys k "
+            "ON e.field = k.field AND e.value = k.value"
+        ).to_arrow_table()
+
+    def identifier_group_sizes(self, kinds: tuple[str, ...]) -> list[int]:
+        """Ads per identifier value, for values of two or more ads (the adaptive limit)."""
+        fields = ", ".join(f"'{k}'" for k in kinds)
+        rows = self._con.sql(
+            f"SELECT count(DISTINCT ad_id) AS n FROM extractions WHERE field IN ({fields}) "
+            "AND value IS NOT NULL GROUP BY field, value HAVING n >= 2"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def stored_sketches(self) -> tuple[pa.Table, pa.Table]:
+        """(``ad_id, text_key, n_shingles`` in ad_id order, ``text_key, sig``) as stored."""
+        keys = self._con.sql(
+            "SELECT ad_id, text_key, n_shingles FROM link_text_keys ORDER BY ad_id"
+        ).to_arrow_table()
+        sigs = self._con.sql("SELECT text_key, sig FROM link_text_sigs").to_arrow_table()
+        return keys, sigs
+
+    def count_unsketched(self, version: str) -> int:
+        """Linked ads with no stored sketch (a store linked before sketches were kept)."""
+        return self._one(
+            "SELECT count(*) FROM linked_ads l ANTI JOIN link_text_keys k USING (ad_id) "
+            "WHERE l.version = ?",
+            [version],
+        )
+
+    def link_region(
+        self, new_edges: pa.Table
+    ) -> tuple[list[str], pa.Table, pa.Table, dict[str, str], int]:
+        """Where this run's edges change the stored ones: (region ad ids, kept stored edges
+        touching the region, new edges touching it, the region's stored network ids, the next
+        free network sequence number). See ``safelight.link.incremental``."""
+        con = self._con
+        con.register("_new_edges_view", new_edges)
+        try:
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE _link_new_edges AS SELECT * FROM _new_edges_view"
+            )
+        finally:
+            con.unregister("_new_edges_view")
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE _link_region AS
+            WITH old AS (SELECT ad_a, ad_b, kind FROM link_edges e WHERE {_SCOPE}),
+                 new AS (SELECT ad_a, ad_b, kind FROM _link_new_edges),
+                 changed AS ((SELECT * FROM old EXCEPT SELECT * FROM new)
+                             UNION ALL (SELECT * FROM new EXCEPT SELECT * FROM old)),
+                 touched AS (SELECT ad_a AS ad_id FROM changed UNION SELECT ad_b FROM changed
+                             UNION SELECT ad_id FROM _link_new)
+            SELECT ad_id FROM touched
+            UNION SELECT n.ad_id FROM networks n SEMI JOIN
+                (SELECT network_id FROM networks SEMI JOIN touched USING (ad_id)) USING (network_id)
+            """
+        )
+        region = [r[0] for r in con.sql("SELECT ad_id FROM _link_region ORDER BY ad_id").fetchall()]
+        touching = (
+            "(ad_a IN (SELECT ad_id FROM _link_region) OR ad_b IN (SELECT ad_id FROM _link_region))"
+        )
+        kept = con.sql(
+            f"SELECT ad_a, ad_b, kind, value, weight, detail FROM link_edges e "
+            f"WHERE NOT {_SCOPE} AND {touching}"
+        ).to_arrow_table()
+        new = con.sql(
+            f"SELECT ad_a, ad_b, kind, value, weight, detail FROM _link_new_edges WHERE {touching}"
+        ).to_arrow_table()
+        previous = dict(
+            con.sql(
+                "SELECT ad_id, network_id FROM networks SEMI JOIN _link_region USING (ad_id)"
+            ).fetchall()
+        )
+        top = self._one(
+            "SELECT max(TRY_CAST(substr(network_id, 2) AS BIGINT)) FROM networks "
+            "WHERE network_id LIKE 'N%'"
+        )
+        return region, kept, new, previous, top + 1
+
+    def link_texts_of(self, ad_ids: list[str]) -> tuple[pa.Table, pa.Table]:
+        """(``ad_id, text``, link extraction rows) of the given ads (templates)."""
+        con = self._con
+        con.register("_ids_view", pa.table({"ad_id": pa.array(ad_ids, pa.string())}))
+        try:
+            texts = con.sql(
+                f"SELECT ad_id, {_AD_TEXT} AS text FROM ads SEMI JOIN _ids_view USING (ad_id) "
+                "ORDER BY ad_id"
+            ).to_arrow_table()
+            rows = con.sql(
+                f"SELECT {_EXTRACTION_COLUMNS} FROM extractions SEMI JOIN _ids_view USING (ad_id) "
+                f"WHERE field IN ({_FIELD_LIST}) AND start IS NOT NULL"
+            ).to_arrow_table()
+        finally:
+            con.unregister("_ids_view")
+        return texts, rows.cast(EXTRACTION_SCHEMA)
 
     def link_context(self) -> pa.Table:
         """``ad_id, place, posted_at`` of every ad (place may be null)."""
@@ -101,7 +251,8 @@ class LinkTables:
         """The network id of an ad: its stored network, else its singleton id ``S<ad_id>``."""
         row = self._con.execute(
             "SELECT network_id FROM networks WHERE ad_id = ?", [ad_id]
-        ).fetchone()
+        ).fetchall()
+        row = row[0] if row else None
         return str(row[0]) if row else f"S{ad_id}"
 
     def network_rows(self, batch_size: int = 100_000) -> Iterator[pa.RecordBatch]:
@@ -126,9 +277,12 @@ class LinkTables:
         version: str,
         new_ads: int = 0,
         seconds: float | None = None,
+        sketches: pa.Table | None = None,
+        state: dict[str, str] | None = None,
     ) -> None:
         """Replace every link table in one transaction. ``networks``: ``ad_id, network_id``
-        (ads in networks of two or more); ``linked``: the ad ids this result covers."""
+        (ads in networks of two or more); ``linked``: the ad ids this result covers;
+        ``sketches``: per-ad text sketches (``SKETCH_SCHEMA``) kept for incremental runs."""
         tables = {
             "link_edges": edges.select(["ad_a", "ad_b", "kind", "value", "weight", "detail"]),
             "link_flagged": flagged.select(["kind", "value", "n_ads", "n_places", "reason"]),
@@ -147,6 +301,12 @@ class LinkTables:
                         self._con.execute(f"INSERT INTO {name} SELECT * FROM _rows")
                     finally:
                         self._con.unregister("_rows")
+            self._con.execute("DELETE FROM link_text_keys")
+            self._con.execute("DELETE FROM link_text_sigs")
+            self._con.execute("DELETE FROM link_state")
+            if sketches is not None:
+                self._insert_sketches(sketches)
+            self._put_state(state or {})
             self._con.execute("DELETE FROM linked_ads")
             self._con.register("_linked", linked_table)
             try:
@@ -159,3 +319,103 @@ class LinkTables:
                 "INSERT INTO link_runs VALUES (now(), ?, ?, ?, ?, ?, ?)",
                 [version, linked_table.num_rows, new_ads, edges.num_rows, n_networks, seconds],
             )
+
+    def _insert(self, table: str, rows: pa.Table) -> None:
+        if rows.num_rows:
+            self._con.register("_rows", rows)
+            try:
+                self._con.execute(f"INSERT INTO {table} SELECT * FROM _rows")
+            finally:
+                self._con.unregister("_rows")
+
+    def _insert_sketches(self, sketches: pa.Table) -> None:
+        self._insert("link_text_keys", sketches.select(["ad_id", "text_key", "n_shingles"]))
+        if sketches.num_rows:
+            self._con.register("_sk", sketches.select(["text_key", "sig"]))
+            try:
+                self._con.execute(
+                    "INSERT INTO link_text_sigs SELECT text_key, any_value(sig) FROM _sk "
+                    "WHERE text_key NOT IN (SELECT text_key FROM link_text_sigs) GROUP BY text_key"
+                )
+            finally:
+                self._con.unregister("_sk")
+
+    def _put_state(self, state: dict[str, str]) -> None:
+        for name, value in state.items():
+            self._con.execute("DELETE FROM link_state WHERE name = ?", [name])
+            self._con.execute("INSERT INTO link_state VALUES (?, ?)", [name, value])
+
+    def write_link_delta(
+        self,
+        *,
+        flagged: pa.Table,
+        clusters: pa.Table,
+        templates: pa.Table,
+        networks: pa.Table,
+        sketches: pa.Table,
+        version: str,
+        state: dict[str, str],
+        new_ads: int,
+        seconds: float | None = None,
+    ) -> tuple[int, int]:
+        """Apply an incremental run in one transaction (after ``link_region``): its edges
+        (``_link_new_edges``) and ``flagged`` replace the stored ones in scope, ``networks``
+        replaces the region's rows, ``templates`` replace those of the clusters it names or
+        the region's ads had, the new ads' sketches are added and they count as linked.
+        Returns (edges, networks) now stored."""
+        con = self._con
+        with self._transaction():
+            con.execute(f"DELETE FROM link_edges e WHERE {_SCOPE}")
+            con.execute(
+                "INSERT INTO link_edges SELECT ad_a, ad_b, kind, value, weight, detail "
+                "FROM _link_new_edges"
+            )
+            con.execute(f"DELETE FROM link_flagged e WHERE {_SCOPE}")
+            self._insert(
+                "link_flagged", flagged.select(["kind", "value", "n_ads", "n_places", "reason"])
+            )
+            con.execute(
+                "DELETE FROM text_templates WHERE cluster_id IN (SELECT cluster_id FROM "
+                "text_clusters SEMI JOIN _link_region USING (ad_id))"
+            )
+            tpl = templates.select(["cluster_id", "n_ads", "template", "slots"])
+            if tpl.num_rows:
+                con.register("_tpl", tpl)
+                try:
+                    con.execute(
+                        "DELETE FROM text_templates WHERE cluster_id IN "
+                        "(SELECT cluster_id FROM _tpl)"
+                    )
+                finally:
+                    con.unregister("_tpl")
+            self._insert("text_templates", tpl)
+            con.execute("DELETE FROM text_clusters")
+            self._insert("text_clusters", clusters.select(["ad_id", "cluster_id"]))
+            con.execute("DELETE FROM networks WHERE ad_id IN (SELECT ad_id FROM _link_region)")
+            self._insert("networks", networks.select(["ad_id", "network_id"]))
+            self._insert_sketches(sketches)
+            self._put_state(state)
+            con.execute("INSERT INTO linked_ads SELECT ad_id, ? FROM _link_new", [version])
+            n_edges = self._one("SELECT count(*) FROM link_edges")
+            n_networks = self._one("SELECT count(DISTINCT network_id) FROM networks")
+            n_ads = self._one("SELECT count(*) FROM linked_ads WHERE version = ?", [version])
+            con.execute(
+                "INSERT INTO link_runs VALUES (now(), ?, ?, ?, ?, ?, ?)",
+                [version, n_ads, new_ads, n_edges, n_networks, seconds],
+            )
+        return n_edges, n_networks
+
+    def count_link_flagged(self) -> int:
+        return self._one("SELECT count(*) FROM link_flagged")
+
+    def count_networked_ads(self) -> int:
+        return self._one("SELECT count(*) FROM networks")
+
+    def largest_network(self) -> int:
+        return self._one(
+            "SELECT coalesce(max(n), 0) FROM (SELECT count(*) n FROM networks GROUP BY network_id)"
+        )
+
+    def count_linked(self, version: str) -> int:
+        """Ads the stored result (of this link-stage version) covers."""
+        return self._one("SELECT count(*) FROM linked_ads WHERE version = ?", [version])
