@@ -20,6 +20,8 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
         ("bench_score.py", ["--sizes", "400"]),
         ("bench_link.py", ["--ads", "2000"]),
         ("bench_extract_fields.py", ["--ads", "100", "--repeat", "1"]),
+        ("eval_linking.py", ["--ads", "600", "--noise", "medium"]),
+        ("eval_risk_ranking.py", ["--ads", "1500"]),
     ],
 )
 def test_benchmark_runs(script: str, args: list[str], tmp_path: Path) -> None:
