@@ -47,6 +47,7 @@ def build(work: Path, ads: int, posters: int, seed: int, images: bool = True) ->
     _run("ingest", str(corpus), "--db", str(db))
     _run("extract", "--db", str(db), "--workers", "2")
     _run("missing", "import", str(corpus / "posters.csv"), "--db", str(db))
+    _run("link", "--db", str(db))  # networks: the match's network feature ties ads by them
     return db
 
 
@@ -92,6 +93,7 @@ def evaluate(db: Path, corpus: Path) -> dict[str, object]:
         "top_p_with": with_match,
         "top_p_without": without,
         "pairs": summary.pairs,
+        "lifted": summary.lifted,
         "match_seconds": seconds,
     }
 
@@ -118,7 +120,11 @@ def report(result: dict[str, object]) -> bool:
         f"  share above 0.5: with {sum(p > 0.5 for p in with_p) / max(1, len(with_p)):.2f}, "  # type: ignore[attr-defined, union-attr]
         f"without {sum(p > 0.5 for p in without_p) / max(1, len(without_p)):.2f}"  # type: ignore[attr-defined, union-attr]
     )
-    print(f"match: {result['pairs']:,} pairs scored in {result['match_seconds']:.1f}s")
+    per = int(result["pairs"]) / max(1, int(result["posters"]))  # type: ignore[call-overload]
+    print(
+        f"match: {result['pairs']:,} pairs scored ({per:,.0f} per poster, "
+        f"{result['lifted']:,} of them ads tied to an anchor) in {result['match_seconds']:.1f}s"
+    )
     return bool(result["recall_at_10"] >= 0.9 and result["top1_precision"] >= 0.8)  # type: ignore[operator]
 
 

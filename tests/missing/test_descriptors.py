@@ -10,7 +10,7 @@ from safelight.missing.descriptors import extract_descriptors
 def _found(text: str, field: str) -> list[object]:
     out = []
     for m in extract_descriptors(text):
-        assert m.start is not None and text[m.start:m.end] == m.text
+        assert m.start is not None and text[m.start : m.end] == m.text
         if m.field == field:
             out.append(m.value)
     return out
@@ -18,16 +18,31 @@ def _found(text: str, field: str) -> list[object]:
 
 @pytest.mark.parametrize(
     ("text", "cm"),
-    [("I'm 5'4 and sweet", 162.6), ("5ft 4 petite", 162.6), ("5 foot 4 of fun", 162.6),
-     ("5 feet 4 inches tall", 162.6), ("only 164cm", 164.0), ("1.64m model", 164.0),
-     ("5’2” spinner", 157.5), ("5' 10\" amazon", 177.8)],
+    [
+        ("I'm 5'4 and sweet", 162.6),
+        ("5ft 4 petite", 162.6),
+        ("5 foot 4 of fun", 162.6),
+        ("5 feet 4 inches tall", 162.6),
+        ("only 164cm", 164.0),
+        ("1.64m model", 164.0),
+        ("5’2” spinner", 157.5),
+        ("5' 10\" amazon", 177.8),
+    ],
 )
 def test_heights(text: str, cm: float) -> None:
     assert _found(text, "height") == [pytest.approx(cm, abs=0.1)]
 
 
-@pytest.mark.parametrize(("text", "lb"), [("120lbs", 120), ("120 lb", 120), ("130 pounds", 130),
-                                          ("55kg", 121.3), ("thick 180 lbs", 180)])
+@pytest.mark.parametrize(
+    ("text", "lb"),
+    [
+        ("120lbs", 120),
+        ("120 lb", 120),
+        ("130 pounds", 130),
+        ("55kg", 121.3),
+        ("thick 180 lbs", 180),
+    ],
+)
 def test_weights(text: str, lb: float) -> None:
     assert _found(text, "weight") == [pytest.approx(lb, abs=0.1)]
 
@@ -40,38 +55,58 @@ def test_phone_digits_are_not_heights_or_weights() -> None:
 
 @pytest.mark.parametrize(
     ("text", "hair"),
-    [("sexy blonde", "blonde"), ("blond bombshell", "blonde"), ("brunette beauty", "brown"),
-     ("brown hair", "brown"), ("jet black hair", "black"), ("hair: black", "black"),
-     ("red hair", "red"), ("fiery redhead", "red"), ("ginger", "red"), ("auburn", "auburn"),
-     ("pink hair", "dyed"), ("strawberry blonde", "strawberry blonde")],
+    [
+        ("sexy blonde", "blonde"),
+        ("blond bombshell", "blonde"),
+        ("brunette beauty", "brown"),
+        ("brown hair", "brown"),
+        ("jet black hair", "black"),
+        ("hair: black", "black"),
+        ("red hair", "red"),
+        ("fiery redhead", "red"),
+        ("ginger", "red"),
+        ("auburn", "auburn"),
+        ("pink hair", "dyed"),
+        ("strawberry blonde", "strawberry blonde"),
+    ],
 )
 def test_hair(text: str, hair: str) -> None:
     assert _found(text, "hair") == [hair]
 
 
-@pytest.mark.parametrize("text", ["black girl", "red lingerie", "brown sugar", "pink panties",
-                                  "blue eyes"])
+@pytest.mark.parametrize(
+    "text", ["black girl", "red lingerie", "brown sugar", "pink panties", "blue eyes"]
+)
 def test_colour_words_without_hair_cue_are_not_hair(text: str) -> None:
     assert _found(text, "hair") == []
 
 
-@pytest.mark.parametrize(("text", "eyes"), [("blue eyes", "blue"), ("green eyes", "green"),
-                                            ("hazel eyes", "hazel"), ("brown-eyed girl", "brown"),
-                                            ("eyes: grey", "gray")])
+@pytest.mark.parametrize(
+    ("text", "eyes"),
+    [
+        ("blue eyes", "blue"),
+        ("green eyes", "green"),
+        ("hazel eyes", "hazel"),
+        ("brown-eyed girl", "brown"),
+        ("eyes: grey", "gray"),
+    ],
+)
 def test_eyes(text: str, eyes: str) -> None:
     assert _found(text, "eyes") == [eyes]
 
 
 @pytest.mark.parametrize(
     ("text", "mark"),
-    [("tattoo on my left wrist", ("tattoo", None, "wrist", "left")),
-     ("cute butterfly tat", ("tattoo", "butterfly", None, None)),
-     ("tattoo of a rose on my ankle", ("tattoo", "rose", "ankle", None)),
-     ("lower back tat", ("tattoo", None, "lower back", None)),
-     ("nose ring", ("piercing", None, "nose", None)),
-     ("belly button ring", ("piercing", None, "belly", None)),
-     ("small scar on her cheek", ("scar", None, "face", None)),
-     ("barcode tattoo on neck", ("tattoo", "barcode", "neck", None))],
+    [
+        ("tattoo on my left wrist", ("tattoo", None, "wrist", "left")),
+        ("cute butterfly tat", ("tattoo", "butterfly", None, None)),
+        ("tattoo of a rose on my ankle", ("tattoo", "rose", "ankle", None)),
+        ("lower back tat", ("tattoo", None, "lower back", None)),
+        ("nose ring", ("piercing", None, "nose", None)),
+        ("belly button ring", ("piercing", None, "belly", None)),
+        ("small scar on her cheek", ("scar", None, "face", None)),
+        ("barcode tattoo on neck", ("tattoo", "barcode", "neck", None)),
+    ],
 )
 def test_marks(text: str, mark: tuple[object, ...]) -> None:
     [value] = _found(text, "mark")

@@ -9,8 +9,9 @@ import pytest
 
 from safelight.missing import faces
 
-pytestmark = pytest.mark.skipif(not faces.available(),
-                                reason="optional dlib-bin/face_recognition_models not installed")
+pytestmark = pytest.mark.skipif(
+    not faces.available(), reason="optional dlib-bin/face_recognition_models not installed"
+)
 
 
 def test_same_face_is_close_and_other_faces_are_far() -> None:

@@ -11,10 +11,16 @@ from safelight.missing import features as ft
 
 @pytest.mark.parametrize(
     ("poster", "ad", "level"),
-    [(["Ashley"], ["Ashley"], "exact"), (["Ashley"], ["Ashlee"], "variant"),
-     (["Ashley"], ["Ashlie"], "variant"), (["Jessica"], ["Jess"], "nickname"),
-     (["Katherine"], ["Kathryn"], "variant"), (["Ashley"], ["Destiny"], "different"),
-     (["Ashley"], [], "unknown"), (["Maria", "Kandi"], ["Candy"], "variant")],
+    [
+        (["Ashley"], ["Ashley"], "exact"),
+        (["Ashley"], ["Ashlee"], "variant"),
+        (["Ashley"], ["Ashlie"], "variant"),
+        (["Jessica"], ["Jess"], "nickname"),
+        (["Katherine"], ["Kathryn"], "variant"),
+        (["Ashley"], ["Destiny"], "different"),
+        (["Ashley"], [], "unknown"),
+        (["Maria", "Kandi"], ["Candy"], "variant"),
+    ],
 )
 def test_names(poster: list[str], ad: list[str], level: str) -> None:
     assert ft.compare_names(poster, ad).level == level
@@ -40,9 +46,17 @@ def test_sixteen_year_old_posted_as_nineteen_matches() -> None:
 
 @pytest.mark.parametrize(
     ("true_age", "claimed", "level"),
-    [((20, 20), [20], "exact"), ((15, 16), [16], "exact"), ((14, 14), [18], "minor_as_adult"),
-     ((21, 21), [23], "close"), ((12, 12), [19], "inconsistent"), ((16, 16), [25], "inconsistent"),
-     ((30, 30), [19], "inconsistent"), (None, [19], "unknown"), ((16, 16), [], "unknown")],
+    [
+        ((20, 20), [20], "exact"),
+        ((15, 16), [16], "exact"),
+        ((14, 14), [18], "minor_as_adult"),
+        ((21, 21), [23], "close"),
+        ((12, 12), [19], "inconsistent"),
+        ((16, 16), [25], "inconsistent"),
+        ((30, 30), [19], "inconsistent"),
+        (None, [19], "unknown"),
+        ((16, 16), [], "unknown"),
+    ],
 )
 def test_age_levels(true_age: tuple[int, int] | None, claimed: list[int], level: str) -> None:
     assert ft.compare_age(true_age, claimed).level == level
@@ -57,8 +71,10 @@ def test_height_and_weight_tolerances() -> None:
     assert ft.compare_weight(115, [120]).level == "close"
     assert ft.compare_weight(115, [135]).level == "near"
     c = ft.compare_weight(115, [180])
-    assert (c.level, c.explanation) == ("different", "weight: ad 180 lb vs poster 115 lb: 65 lb "
-                                        "apart")
+    assert (c.level, c.explanation) == (
+        "different",
+        "weight: ad 180 lb vs poster 115 lb: 65 lb apart",
+    )
 
 
 def test_hair_dye_is_only_weakly_negative_and_eyes() -> None:
@@ -72,8 +88,9 @@ def test_hair_dye_is_only_weakly_negative_and_eyes() -> None:
 
 def test_marks_levels() -> None:
     poster = [{"kind": "tattoo", "motif": "butterfly", "location": "wrist", "side": "left"}]
-    specific = ft.compare_marks(poster, [{"kind": "tattoo", "motif": "butterfly",
-                                          "location": None, "side": None}])
+    specific = ft.compare_marks(
+        poster, [{"kind": "tattoo", "motif": "butterfly", "location": None, "side": None}]
+    )
     assert specific.level == "specific" and "butterfly tattoo" in specific.explanation
     other_motif = [{"kind": "tattoo", "motif": "rose", "location": None, "side": None}]
     assert ft.compare_marks(poster, other_motif).level == "kind"
@@ -88,11 +105,9 @@ def test_place_and_time() -> None:
     assert near.level == "near"
     in_range = ft.compare_place_time("Tyler, TX", missing, date(2024, 2, 1), ["Dallas, TX"])
     assert in_range.level == "in_range" and "149 km" in in_range.explanation
-    far_soon = ft.compare_place_time("Tyler, TX", missing, date(2024, 1, 3),
-                                     ["Los Angeles, CA"])
+    far_soon = ft.compare_place_time("Tyler, TX", missing, date(2024, 1, 3), ["Los Angeles, CA"])
     assert far_soon.level == "far"
-    far_later = ft.compare_place_time("Tyler, TX", missing, date(2024, 6, 1),
-                                      ["Los Angeles, CA"])
+    far_later = ft.compare_place_time("Tyler, TX", missing, date(2024, 6, 1), ["Los Angeles, CA"])
     assert far_later.level == "in_range"  # the allowed radius grows with time
     before = ft.compare_place_time("Tyler, TX", missing, date(2023, 12, 1), ["Tyler, TX"])
     assert before.level == "before"
@@ -112,3 +127,16 @@ def test_photos_and_faces() -> None:
     a = [0.0] * 128
     assert ft.compare_faces([a], [[0.01] * 128]).level == "same"
     assert ft.compare_faces([a], [[0.1] * 128]).level == "different"
+
+
+def test_network_comparison_words_and_no_double_counting() -> None:
+    from safelight.missing.features import Comparison, compare_network
+
+    own = [Comparison("photo", "different", "x"), Comparison("name", "exact", "y")]
+    lifted = compare_network(own, "photo", "phone", "+19035550123", "site 42", "N7")
+    assert lifted.level == "photo"
+    assert lifted.explanation == (
+        "network: ad shares phone +19035550123 with ad site 42 whose photo matches the "
+        "poster (network N7)"
+    )
+    assert compare_network(own, "name", "name", "Kandi", None, "N7").level == "unknown"

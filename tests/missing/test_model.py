@@ -27,24 +27,47 @@ def _ad(ad_id: str, when: date, text: str, photo: str | None = None) -> AdEviden
     found = dict(extract_text(text))
     ad = AdEvidence.from_matches(ad_id, when, text, found)
     if photo:
-        ad = AdEvidence(ad.ad_id, ad.posted, ad.names, ad.ages, ad.places, (photo,),
-                        ad.descriptors)
+        ad = AdEvidence(ad.ad_id, ad.posted, ad.names, ad.ages, ad.places, (photo,), ad.descriptors)
     return ad
 
 
-ASHLEY = {"case_id": "C1", "name": "Ashley Marie Doe", "dob": "2008-03-01",
-          "missing_city": "Tyler", "missing_state": "TX", "height": "5'4", "weight": "115 lb",
-          "hair": "blonde", "eyes": "blue", "marks": "butterfly tattoo on left wrist",
-          "foster_care": "yes"}
-NOBODY = {"case_id": "C9", "name": "Rosalind Quist", "age_at_missing": "15",
-          "missing_city": "Portland", "missing_state": "OR", "height": "170 cm",
-          "hair": "red", "eyes": "green", "marks": "scar on chin"}
+ASHLEY = {
+    "case_id": "C1",
+    "name": "Ashley Marie Doe",
+    "dob": "2008-03-01",
+    "missing_city": "Tyler",
+    "missing_state": "TX",
+    "height": "5'4",
+    "weight": "115 lb",
+    "hair": "blonde",
+    "eyes": "blue",
+    "marks": "butterfly tattoo on left wrist",
+    "foster_care": "yes",
+}
+NOBODY = {
+    "case_id": "C9",
+    "name": "Rosalind Quist",
+    "age_at_missing": "15",
+    "missing_city": "Portland",
+    "missing_state": "OR",
+    "height": "170 cm",
+    "hair": "red",
+    "eyes": "green",
+    "marks": "scar on chin",
+}
 
 ADS = [
-    _ad("true", date(2024, 3, 1), "New in Dallas! Ashlee 19yo blonde 5'4 120lbs blue eyes, "
-        "cute butterfly tat. call 903-312-1887"),
-    _ad("decoy-name", date(2024, 3, 1), "Ashley here, 27 yrs, brunette 5'9 160lbs brown eyes, "
-        "Miami FL"),
+    _ad(
+        "true",
+        date(2024, 3, 1),
+        "New in Dallas! Ashlee 19yo blonde 5'4 120lbs blue eyes, "
+        "cute butterfly tat. call 903-312-1887",
+    ),
+    _ad(
+        "decoy-name",
+        date(2024, 3, 1),
+        "Ashley here, 27 yrs, brunette 5'9 160lbs brown eyes, Miami FL",
+    ),
     _ad("decoy-look", date(2024, 3, 2), "Destiny 19 blonde 5'4 blue eyes in Houston TX"),
     _ad("decoy-place", date(2024, 3, 3), "Mia 24 ebony 5'1 black hair in Tyler TX"),
     _ad("before", date(2023, 12, 1), "Ashlee 19 blonde 5'4 blue eyes Tyler TX"),
@@ -63,8 +86,18 @@ def test_true_match_ranks_first_with_high_probability() -> None:
 def test_every_feature_is_explained_in_words() -> None:
     [lead] = [lead for lead in match([_poster(**ASHLEY)], ADS) if lead.ad_id == "true"]
     by_feature = {c.feature: c for c in lead.contributions}
-    assert set(by_feature) == {"name", "age", "height", "weight", "hair", "eyes", "marks",
-                               "place_time", "photo", "face"}
+    assert set(by_feature) == {
+        "name",
+        "age",
+        "height",
+        "weight",
+        "hair",
+        "eyes",
+        "marks",
+        "place_time",
+        "photo",
+        "face",
+    }
     assert by_feature["age"].level == "minor_as_adult"
     assert "stated age 19 is consistent with true age 16" in by_feature["age"].explanation
     assert by_feature["hair"].explanation == "hair: blonde vs blonde"
@@ -105,13 +138,30 @@ def _background(n: int) -> list[AdEvidence]:
     names = ["Mia", "Destiny", "Kandi", "Bella", "Star", "Nina", "Roxy", "Jade", "Luna", "Ivy"]
     hair = ["blonde", "brunette", "black hair", "red hair", "pink hair"]
     eyes = ["brown eyes", "blue eyes", "green eyes", "hazel eyes"]
-    places = ["Houston TX", "Miami FL", "Atlanta GA", "Denver CO", "Portland OR", "Phoenix AZ",
-              "Chicago IL", "Boston MA", "Seattle WA", "Newark NJ", "Reno NV", "Omaha NE",
-              "Memphis TN", "Tampa FL", "Fresno CA", "Buffalo NY"]
+    places = [
+        "Houston TX",
+        "Miami FL",
+        "Atlanta GA",
+        "Denver CO",
+        "Portland OR",
+        "Phoenix AZ",
+        "Chicago IL",
+        "Boston MA",
+        "Seattle WA",
+        "Newark NJ",
+        "Reno NV",
+        "Omaha NE",
+        "Memphis TN",
+        "Tampa FL",
+        "Fresno CA",
+        "Buffalo NY",
+    ]
     out = []
     for i in range(n):
-        text = (f"{names[i % 10]} {18 + i % 17}yo {hair[i % 5]} 5'{i % 10} {100 + i % 80}lbs "
-                f"{eyes[i % 4]} in {places[i % 16]}")
+        text = (
+            f"{names[i % 10]} {18 + i % 17}yo {hair[i % 5]} 5'{i % 10} {100 + i % 80}lbs "
+            f"{eyes[i % 4]} in {places[i % 16]}"
+        )
         out.append(_ad(f"bg{i}", date(2024, 1 + i % 12, 1 + i % 27), text))
     return out
 

@@ -20,8 +20,9 @@ def _isort_key(name: str) -> tuple[int, str]:
     return (1, name) if name[:1].isupper() else (2, name)
 
 
-MODULES = ["safelight.missing"] + [f"safelight.missing.{m.name}"
-                                   for m in pkgutil.iter_modules(safelight.missing.__path__)]
+MODULES = ["safelight.missing"] + [
+    f"safelight.missing.{m.name}" for m in pkgutil.iter_modules(safelight.missing.__path__)
+]
 
 
 @pytest.mark.parametrize("module_name", MODULES)

@@ -12,11 +12,15 @@ import pytest
 from safelight.missing.records import MISSING_SCHEMA, MissingPerson, iter_missing
 from safelight.records import Reject
 
-HEADER = ("case_id,name,aliases,sex,dob,age_at_missing,date_missing,missing_city,missing_state,"
-          "height,weight,hair,eyes,race,marks,photos,foster_care,agency\n")
-GOOD = ("NM-1,Ashley Marie Doe,Ash;Lexi Rae,female,2008-03-01,,2024-01-10,Tyler,Texas,5'4,"
-        "115 lb,Blonde,blue,White,butterfly tattoo on left wrist,p/a.jpg;/abs/b.jpg,yes,"
-        "Tyler PD 555-0100\n")
+HEADER = (
+    "case_id,name,aliases,sex,dob,age_at_missing,date_missing,missing_city,missing_state,"
+    "height,weight,hair,eyes,race,marks,photos,foster_care,agency\n"
+)
+GOOD = (
+    "NM-1,Ashley Marie Doe,Ash;Lexi Rae,female,2008-03-01,,2024-01-10,Tyler,Texas,5'4,"
+    "115 lb,Blonde,blue,White,butterfly tattoo on left wrist,p/a.jpg;/abs/b.jpg,yes,"
+    "Tyler PD 555-0100\n"
+)
 
 
 def _read(tmp_path: Path, text: str, name: str = "posters.csv") -> list[MissingPerson | Reject]:
@@ -94,9 +98,16 @@ def test_csv_without_case_id_header_is_refused_whole(tmp_path: Path) -> None:
 
 
 def test_json_array_and_jsonl_with_lists(tmp_path: Path) -> None:
-    record = {"case_id": "J1", "name": "Jessica Poe", "aliases": ["Jess", "Kandi"],
-              "date_missing": "2023-05-01", "age_at_missing": 15, "photos": ["a.jpg"],
-              "foster_care": True, "notes": "kept"}
+    record = {
+        "case_id": "J1",
+        "name": "Jessica Poe",
+        "aliases": ["Jess", "Kandi"],
+        "date_missing": "2023-05-01",
+        "age_at_missing": 15,
+        "photos": ["a.jpg"],
+        "foster_care": True,
+        "notes": "kept",
+    }
     (tmp_path / "a.json").write_text(json.dumps([record, {"name": "no id"}]))
     (tmp_path / "b.jsonl").write_text(json.dumps(record) + "\n\n{broken\n")
     items = list(iter_missing([tmp_path]))
@@ -106,12 +117,17 @@ def test_json_array_and_jsonl_with_lists(tmp_path: Path) -> None:
     assert people[0].extra == {"notes": "kept"}
     assert people[0].photos == (str((tmp_path / "a.jpg").resolve()),)
     assert sorted((Path(r.file).name, r.line, r.field) for r in rejects) == [
-        ("a.json", 2, "case_id"), ("b.jsonl", 3, None)]
+        ("a.json", 2, "case_id"),
+        ("b.jsonl", 3, None),
+    ]
 
 
 def test_multiline_csv_rows_report_their_first_line(tmp_path: Path) -> None:
-    text = HEADER + '"A1","Ann Roe",,F,,15,2024-01-01,,,,,,,,"scar\non chin",,,\n' + \
-        "A2,Bo Roe,,F,,15,bad,,,,,,,,,,,\n"
+    text = (
+        HEADER
+        + '"A1","Ann Roe",,F,,15,2024-01-01,,,,,,,,"scar\non chin",,,\n'
+        + "A2,Bo Roe,,F,,15,bad,,,,,,,,,,,\n"
+    )
     items = _read(tmp_path, text)
     assert isinstance(items[0], MissingPerson)
     assert isinstance(items[1], Reject) and items[1].line == 4

@@ -172,3 +172,64 @@ def test_reviews_are_appended_never_replaced(poster_corpus: Path, ads_db: Path) 
     ]
     assert all(r["reviewed_at"] for r in rows)
     assert next(r for r in latest if r["ad_id"] == lead["ad_id"])["review"] == "dismiss"
+
+
+def _photo_and_sibling(store: Store) -> tuple[str, str, str]:
+    """(image ref, ad with it, another ad sharing that ad's phone but not the photo)."""
+    row = store.query(
+        """
+        SELECT i.ad_id, i.text AS ref, s.ad_id AS sibling
+        FROM extractions i
+        JOIN extractions p ON p.ad_id = i.ad_id AND p.field = 'phone'
+        JOIN extractions s ON s.field = 'phone' AND s.value = p.value AND s.ad_id <> i.ad_id
+        WHERE i.field = 'image' AND NOT EXISTS (
+            SELECT 1 FROM extractions x
+            WHERE x.ad_id = s.ad_id AND x.field = 'image' AND x.value = i.value)
+        ORDER BY i.ad_id, s.ad_id LIMIT 1
+        """
+    ).to_pylist()[0]
+    return row["ref"], row["ad_id"], row["sibling"]
+
+
+def _renamed_poster(tmp_path: Path, corpus: Path, ref: str) -> Path:
+    """A poster with a name no ad uses, missing from a far state, with the ad's photo."""
+    from shutil import copy
+
+    copy(corpus / ref, tmp_path / "photo.jpg")
+    posters = tmp_path / "posters.csv"
+    posters.write_text(
+        HEADER + "R1,Zebulona Quixby,,F,,2000-01-01,Juneau,AK,,photo.jpg\n", encoding="utf-8"
+    )
+    return posters
+
+
+def test_blocking_keeps_a_renamed_poster_with_a_reused_photo(
+    poster_corpus: Path, ads_db: Path, tmp_path: Path
+) -> None:
+    with Store(ads_db) as store:
+        ref, ad_id, _ = _photo_and_sibling(store)
+        import_posters(store, [_renamed_poster(tmp_path, poster_corpus, ref)])
+        summary = run_match(store, leads_per_case=1000)
+        rows = case_leads(store, "R1", 1000)
+    assert summary.pairs - summary.lifted < summary.ads  # no name, no region: photo keys only
+    top = next(r for r in rows if r["ad_id"] == ad_id)
+    assert {c["feature"]: c["level"] for c in top["contributions"]}["photo"] == "same"
+
+
+def test_network_lifts_ads_tied_to_a_photo_match(
+    poster_corpus: Path, ads_db: Path, tmp_path: Path
+) -> None:
+    with Store(ads_db) as store:
+        ref, ad_id, sibling = _photo_and_sibling(store)
+        import_posters(store, [_renamed_poster(tmp_path, poster_corpus, ref)])
+        summary = run_match(store, leads_per_case=1000)
+        rows = {r["ad_id"]: r for r in case_leads(store, "R1", 1000)}
+    assert summary.lifted > 0
+    lifted = {c["feature"]: c for c in rows[sibling]["contributions"]}
+    network = lifted["network"]
+    assert network["level"] == "photo" and network["weight"] > 0
+    assert network["explanation"].startswith("network: ad shares phone +")
+    assert "whose photo matches the poster" in network["explanation"]
+    assert rows[sibling]["probability"] > 0
+    anchor = {c["feature"]: c["level"] for c in rows[ad_id]["contributions"]}
+    assert anchor.get("network", "unknown") == "unknown"  # own photo: no double counting

@@ -11,8 +11,21 @@ from safelight.missing.units import parse_bool, parse_date, parse_height, parse_
 
 @pytest.mark.parametrize(
     "text",
-    ["162.6", "162.6 cm", "1.626 m", "5'4", "5' 4\"", "5’4”", "5 ft 4 in", "5ft4",
-     "5 feet 4 inches", "5-4", "64 in", '64"', "64 inches"],
+    [
+        "162.6",
+        "162.6 cm",
+        "1.626 m",
+        "5'4",
+        "5' 4\"",
+        "5’4”",
+        "5 ft 4 in",
+        "5ft4",
+        "5 feet 4 inches",
+        "5-4",
+        "64 in",
+        '64"',
+        "64 inches",
+    ],
 )
 def test_heights_in_every_format_are_centimetres(text: str) -> None:
     assert parse_height(text) == pytest.approx(162.6, abs=0.1)
@@ -32,8 +45,15 @@ def test_unreadable_heights_are_refused(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "pounds"),
-    [("120", 120), ("120 lb", 120), ("120lbs", 120), ("120 pounds", 120), ("55 kg", 121.3),
-     ("55kg", 121.3), ("55 kilos", 121.3)],
+    [
+        ("120", 120),
+        ("120 lb", 120),
+        ("120lbs", 120),
+        ("120 pounds", 120),
+        ("55 kg", 121.3),
+        ("55kg", 121.3),
+        ("55 kilos", 121.3),
+    ],
 )
 def test_weights_are_pounds_and_bare_numbers_are_pounds(text: str, pounds: float) -> None:
     assert parse_weight(text) == pytest.approx(pounds, abs=0.1)
@@ -45,8 +65,9 @@ def test_bad_weights_are_refused(text: str) -> None:
         parse_weight(text)
 
 
-@pytest.mark.parametrize("text", ["2014-03-13", "03/13/2014", "3/13/14", "March 13, 2014",
-                                  "13 March 2014"])
+@pytest.mark.parametrize(
+    "text", ["2014-03-13", "03/13/2014", "3/13/14", "March 13, 2014", "13 March 2014"]
+)
 def test_dates(text: str) -> None:
     assert parse_date(text) == date(2014, 3, 13)
 
@@ -58,7 +79,8 @@ def test_bad_or_partial_dates_are_refused(text: str) -> None:
 
 
 def test_booleans() -> None:
-    assert [parse_bool(v) for v in ("yes", "Y", "true", "1", "no", "FALSE", "0", "", None,
-                                    "unknown")] == [True] * 4 + [False] * 3 + [None] * 3
+    assert [
+        parse_bool(v) for v in ("yes", "Y", "true", "1", "no", "FALSE", "0", "", None, "unknown")
+    ] == [True] * 4 + [False] * 3 + [None] * 3
     with pytest.raises(ValueError):
         parse_bool("maybe")

@@ -17,6 +17,12 @@ they contain names and descriptors, so they are never logged.
 | place_time | near (<= 80 km), in_range (within the distance reachable since), far, before |
 | photo | same (pHash Hamming <= 6), similar (<= 10), different |
 | face | same (128-d distance < 0.5), similar (< 0.6), different |
+| network | photo (a tied ad carries a poster photo), name (a tied ad uses a poster name) |
+
+``network`` is the network's circuit: an ad tied to an "anchor" ad (same phone, same photo, or
+the same name within one network of the link stage) whose own photo or name matches the poster
+inherits that evidence; ``compare_network`` words it. It is only evaluated for tied ads (all
+other pairs: unknown) and only when the ad itself lacks that evidence, so nothing counts twice.
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ __all__ = [
     "compare_height",
     "compare_marks",
     "compare_names",
+    "compare_network",
     "compare_photos",
     "compare_place_time",
     "compare_weight",
@@ -363,3 +370,33 @@ def compare_faces(poster: Sequence[Sequence[float]], ad: Sequence[Sequence[float
         level
     ]
     return Comparison("face", level, f"face: {words} (embedding distance {d:.2f}; cut-off 0.6)")
+
+
+_VIA_WORDS = {"phone": "phone", "image": "a photo", "name": "the name"}
+
+
+def compare_network(
+    own: Sequence[Comparison],
+    kind: str,
+    via: str,
+    value: str,
+    anchor_post: str | None,
+    network_id: str | None,
+) -> Comparison:
+    """The ``network`` level of an ad tied to an anchor ad with strong ``kind`` evidence
+    (``"photo"`` or ``"name"``) through ``via`` (``phone``/``image``/``name``) = ``value``;
+    ``own``: the ad's own comparisons (unknown when it already carries that evidence)."""
+    levels = {c.feature: c.level for c in own}
+    strong = {"photo": ("same", "similar"), "name": ("exact", "variant")}[kind]
+    if levels.get(kind) in strong:
+        return Comparison("network", UNKNOWN, f"network: the ad's own {kind} already matches")
+    shown = value if via != "image" else f"pHash {value}"
+    what = "photo matches" if kind == "photo" else "name matches"
+    where = f" (network {network_id})" if network_id else ""
+    other = f"ad {anchor_post}" if anchor_post else "an ad"
+    return Comparison(
+        "network",
+        kind,
+        f"network: ad shares {_VIA_WORDS.get(via, via)} {shown} with {other} whose {what} "
+        f"the poster{where}",
+    )

@@ -12,8 +12,11 @@ random sampling of poster x ad pairs (``estimate_u``; splink's
 
 Blocking (``candidate_pairs``) never compares an ad posted before the disappearance, and keeps
 a pair when the ad shares with the poster a name sound (metaphone of any name, alias or
-nickname variant), a photo hash band (8 bands of 8 bits: every pair with a pHash distance <= 7
-shares a band), or a census division with a stated age no more than 6 years above the true age.
+nickname variant) or a photo within pHash distance 10 (found through 8 bands of 8 bits, then
+the exact distance), or -- two weak keys together -- a census division and a stated age whose
+age level would not be "inconsistent" (within 2 years of the true age at the ad's date, or
+18-19 for a true age of 14-17). The store's SQL (``MissingTables.candidate_pairs``) applies this
+rule; the pure-Python ``candidate_pairs`` below keeps every pair sharing a photo band.
 The keys are plain strings (``poster_keys``/``ad_keys``) so a store can block with one SQL join.
 """
 
@@ -160,10 +163,12 @@ class MatchModel:
             return 1.0
         return self.m[feature][level] / self.u[feature][level]
 
-    def score(self, poster: Poster, ad: AdEvidence) -> Lead:
+    def score(self, poster: Poster, ad: AdEvidence, extra: Sequence[ft.Comparison] = ()) -> Lead:
+        """The pair's lead; ``extra``: comparisons made outside ``compare`` (the network
+        feature, which needs the other ads of the corpus)."""
         contributions = []
         weight = math.log2(self.prior / (1 - self.prior))
-        for c in compare(poster, ad):
+        for c in (*compare(poster, ad), *extra):
             bf = self.bayes_factor(c.feature, c.level)
             contributions.append(Contribution(c.feature, c.level, bf, math.log2(bf), c.explanation))
             weight += math.log2(bf)
@@ -193,6 +198,9 @@ class MatchModel:
         u: dict[str, dict[str, float]] = {}
         for feature, prior_u in self.u.items():
             seen = counts.get(feature, {})
+            if not seen:  # not sampled here (the network feature): keep the prior
+                u[feature] = dict(prior_u)
+                continue
             total = sum(seen.values())
             raw = {
                 lv: (seen.get(lv, 0) + strength * p) / (total + strength)
@@ -239,7 +247,7 @@ def _age_allows(poster: Poster, ad: AdEvidence) -> bool:
     if not ad.ages or ad.posted is None:
         return False
     true_age = ft.age_range_at(p.dob, p.age_at_missing, p.date_missing, ad.posted)
-    return true_age is None or min(ad.ages) <= true_age[1] + 6
+    return true_age is None or ft.compare_age(true_age, ad.ages).level != "inconsistent"
 
 
 def candidate_pairs(

@@ -16,11 +16,12 @@ Nothing here logs a personal field: counts only.
 from __future__ import annotations
 
 import heapq
+import itertools
 import json
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -32,8 +33,9 @@ import pyarrow as pa
 from safelight.errors import StrictRejectError, UserError
 from safelight.extract.base import Match
 from safelight.extract.images import phash_file
+from safelight.missing import features as ft
 from safelight.missing.evidence import AdEvidence, Poster
-from safelight.missing.model import LEAD_SCHEMA, Lead, MatchModel, ad_keys, poster_keys
+from safelight.missing.model import LEAD_SCHEMA, Lead, MatchModel, ad_keys, compare, poster_keys
 from safelight.missing.records import MISSING_SCHEMA, MissingPerson, iter_missing
 from safelight.records import Reject, ad_text
 from safelight.versioning import package_version
@@ -60,6 +62,7 @@ IMPORT_BATCH = 1_000
 AD_CHUNK = 5_000  # ads whose evidence is built at once while scoring
 LEADS_PER_CASE = 200
 U_SAMPLE_ADS = 2_000
+NAME_ANCHOR_P = 0.5  # a name anchors the network's circuit only in a probable lead
 
 
 @dataclass(slots=True)
@@ -80,6 +83,7 @@ class MatchSummary:
     ads: int = 0
     pairs: int = 0
     leads: int = 0
+    lifted: int = 0  # pairs scored again because the ad is tied to an anchor ad of the case
     prior: float = 0.0
     version: str = ""
     seconds: float = 0.0
@@ -255,6 +259,33 @@ def _model(store: Store, posters: list[Poster], expected_ads: float) -> MatchMod
     return model.with_prior(min(0.5, max(1e-9, expected_ads / n_ads)))
 
 
+_ANCHOR_SCHEMA = pa.schema([("case_id", pa.string()), ("ad_id", pa.string()),
+                            ("kind", pa.string())])  # fmt: skip
+
+
+def _anchor_kind(lead: Lead) -> str | None:
+    """``"photo"``/``"name"`` when the ad's own photo or name is strong evidence for the case
+    (a poster photo reused; the poster name or a spelling of it)."""
+    levels = {c.feature: c.level for c in lead.contributions}
+    if levels.get("photo") in ("same", "similar"):
+        return "photo"
+    if levels.get("name") in ("exact", "variant") and lead.match_probability >= NAME_ANCHOR_P:
+        return "name"
+    return None
+
+
+def _best_per_ad(best: dict[str, list[tuple[float, str, Lead]]], keep: int) -> Iterator[Lead]:
+    """Each case's best ``keep`` leads, one per ad (an ad scored again with the network
+    feature keeps its better lead)."""
+    for heap in best.values():
+        by_ad: dict[str, Lead] = {}
+        for _, ad_id, _, lead in heap:
+            if ad_id not in by_ad or lead.match_weight > by_ad[ad_id].match_weight:
+                by_ad[ad_id] = lead
+        ranked = sorted(by_ad.values(), key=lambda x: (-x.match_weight, x.ad_id))
+        yield from ranked[:keep]
+
+
 def run_match(
     store: Store,
     *,
@@ -282,8 +313,19 @@ def run_match(
         by_case = {p.person.case_id: p for p in posters}
         names = _key_table(tables.distinct_values("name"), "name")
         places = _key_table(tables.distinct_values("place"), "place")
-        best: dict[str, list[tuple[float, str, Lead]]] = defaultdict(list)
+        best: dict[str, list[tuple[float, str, int, Lead]]] = defaultdict(list)
+        seq = itertools.count()
         pending: list[tuple[str, str]] = []
+        anchors: dict[str, list[str]] = {"case_id": [], "ad_id": [], "kind": []}
+        ties: dict[tuple[str, str], dict[str, Any]] = {}
+
+        def keep(lead: Lead) -> None:
+            heap = best[lead.case_id]
+            item = (lead.match_weight, lead.ad_id, next(seq), lead)
+            if len(heap) < leads_per_case:
+                heapq.heappush(heap, item)
+            elif item[:2] > heap[0][:2]:
+                heapq.heapreplace(heap, item)
 
         def score(pairs: list[tuple[str, str]]) -> None:
             ad_ids = list(dict.fromkeys(ad for _, ad in pairs))
@@ -291,13 +333,22 @@ def run_match(
             for case_id, ad_id in pairs:
                 if ad_id not in evidence:
                     continue
-                lead = model.score(by_case[case_id], evidence[ad_id])
-                heap = best[case_id]
-                item = (lead.match_weight, ad_id, lead)
-                if len(heap) < leads_per_case:
-                    heapq.heappush(heap, item)
-                elif item[:2] > heap[0][:2]:
-                    heapq.heapreplace(heap, item)
+                tie = ties.get((case_id, ad_id))
+                if tie is None:
+                    lead = model.score(by_case[case_id], evidence[ad_id])
+                    kind = _anchor_kind(lead)
+                    if kind:
+                        anchors["case_id"].append(case_id)
+                        anchors["ad_id"].append(ad_id)
+                        anchors["kind"].append(kind)
+                else:
+                    own = compare(by_case[case_id], evidence[ad_id])
+                    extra = ft.compare_network(
+                        own, tie["kind"], tie["via"], tie["value"], tie["anchor_post"],
+                        tie["network_id"],
+                    )  # fmt: skip
+                    lead = model.score(by_case[case_id], evidence[ad_id], (extra,))
+                keep(lead)
             summary.pairs += len(pairs)
             if progress is not None:
                 progress("match", summary.pairs, None)
@@ -313,7 +364,19 @@ def run_match(
                 last_ad = ad_id
         if pending:
             score(pending)
-        leads = [item[2].to_row() for heap in best.values() for item in heap]
+            pending = []
+        if anchors["case_id"]:  # the network's circuit: ads tied to an anchor, scored again
+            tied = tables.linked_ads(pa.table(anchors, schema=_ANCHOR_SCHEMA)).to_pylist()
+            ties.update({(t["case_id"], t["ad_id"]): t for t in tied})
+            for row in tied:
+                pending.append((row["case_id"], row["ad_id"]))
+                if len(pending) >= AD_CHUNK:
+                    score(pending)
+                    pending = []
+            if pending:
+                score(pending)
+            summary.lifted = len(tied)
+        leads = [lead.to_row() for lead in _best_per_ad(best, leads_per_case)]
         summary.leads = len(leads)
         tables.write_leads(pa.Table.from_pylist(leads, schema=LEAD_SCHEMA), version)
     tables.finish_run(batch, version, leads_per_case)

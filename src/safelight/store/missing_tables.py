@@ -167,6 +167,66 @@ class MissingTables:
         finally:
             cursor.close()
 
+    def linked_ads(self, anchors: pa.Table, *, max_group: int = 200) -> pa.Table:
+        """Ads tied to an anchor ad (``case_id, ad_id, kind``: an ad with strong evidence for a
+        case) by a signal of the person advertised: the same phone, the same photo (pHash) or,
+        within one network of the ``networks`` table (when it holds rows), the same name.
+        Values shared by more than ``max_group`` ads (switchboards, stock photos) tie nothing.
+        Returns ``case_id, ad_id, anchor, kind, via, value, network_id``, one row per
+        (case, ad), photo anchors first."""
+        networks = self.has_table("networks") and bool(
+            self._scalar("SELECT count(*) FROM (SELECT 1 FROM networks LIMIT 1)")
+        )
+        net = (
+            "(SELECT min(n.network_id) FROM networks n WHERE n.ad_id = {})"
+            if networks
+            else "CAST(NULL AS VARCHAR)"
+        )
+        fields = "('phone', 'image', 'name')" if networks else "('phone', 'image')"
+        cursor = self._con.cursor()
+        try:
+            cursor.register("_anchors", anchors)
+            return cursor.sql(
+                f"""
+                WITH av AS (
+                    SELECT DISTINCT a.case_id, a.ad_id AS anchor, a.kind, e.field, e.value,
+                           {net.format("a.ad_id")} AS network_id
+                    FROM _anchors a JOIN extractions e ON e.ad_id = a.ad_id
+                    WHERE e.field IN {fields}
+                      AND coalesce(e.detail, '') NOT LIKE '%area code%'
+                ),
+                groups AS (
+                    SELECT e.field, e.value, count(DISTINCT e.ad_id) AS n
+                    FROM extractions e SEMI JOIN av ON e.field = av.field AND e.value = av.value
+                    GROUP BY ALL
+                ),
+                tied AS (
+                    SELECT av.case_id, e.ad_id, av.anchor, av.kind, av.field AS via, av.value,
+                           av.network_id, {net.format("e.ad_id")} AS ad_network
+                    FROM av JOIN groups g ON g.field = av.field AND g.value = av.value
+                    JOIN extractions e ON e.field = av.field AND e.value = av.value
+                    WHERE g.n <= ? AND e.ad_id <> av.anchor
+                ),
+                best AS (
+                    SELECT case_id, ad_id, arg_min(
+                        {{'anchor': anchor, 'kind': kind, 'via': via, 'value': value,
+                          'network_id': network_id}},
+                        (kind <> 'photo', via <> 'phone', anchor)) AS b
+                    FROM tied
+                    WHERE via <> 'name' OR (network_id IS NOT NULL AND ad_network = network_id)
+                    GROUP BY case_id, ad_id
+                )
+                SELECT b.case_id, b.ad_id, b.b.anchor AS anchor, b.b.kind AS kind,
+                       b.b.via AS via, b.b.value AS value, b.b.network_id AS network_id,
+                       a.source || ' ' || a.post_id AS anchor_post
+                FROM best b LEFT JOIN ads a ON a.ad_id = b.b.anchor
+                ORDER BY b.ad_id, b.case_id
+                """,
+                params=[max_group],
+            ).to_arrow_table()
+        finally:
+            cursor.close()
+
     def sample_ad_ids(self, n: int, seed: int = 0) -> list[str]:
         """About ``n`` extracted ads drawn at random (repeatable per seed)."""
         rows = self._con.execute(
@@ -297,34 +357,52 @@ ad_ids AS (
     SELECT ad_id, batch FROM missing_ads_seen
     WHERE batch <= $1 AND batch > (SELECT coalesce(min(done), -1) FROM done)
 ),
-ad_keys AS (
-    SELECT e.ad_id, n.key FROM extractions e SEMI JOIN ad_ids i ON e.ad_id = i.ad_id
-    JOIN _name_keys n ON e.field = 'name' AND e.value = n.value
-    UNION
-    SELECT e.ad_id, 'p:' || t.i || ':' || substr(e.value, 2 * t.i + 1, 2)
-    FROM extractions e SEMI JOIN ad_ids i ON e.ad_id = i.ad_id, range(8) t(i)
+ad_photos AS (
+    SELECT DISTINCT e.ad_id, e.value AS phash
+    FROM extractions e SEMI JOIN ad_ids i ON e.ad_id = i.ad_id
     WHERE e.field = 'image' AND length(e.value) = 16
-    UNION
-    SELECT e.ad_id, r.key FROM extractions e SEMI JOIN ad_ids i ON e.ad_id = i.ad_id
+),
+photo_pairs AS (  -- pHash distance <= 10: a shared 8-bit band, then the exact distance
+    SELECT DISTINCT h.case_id, a.ad_id
+    FROM (SELECT DISTINCT case_id, phash FROM missing_photos WHERE length(phash) = 16) h,
+         range(8) t(i), ad_photos a
+    WHERE substr(a.phash, 2 * t.i + 1, 2) = substr(h.phash, 2 * t.i + 1, 2)
+      AND bit_count(xor(('0x' || a.phash)::UBIGINT, ('0x' || h.phash)::UBIGINT)) <= 10
+),
+name_pairs AS (
+    SELECT DISTINCT k.case_id, e.ad_id
+    FROM extractions e SEMI JOIN ad_ids i ON e.ad_id = i.ad_id
+    JOIN _name_keys n ON e.field = 'name' AND e.value = n.value
+    JOIN missing_keys k ON k.key = n.key
+),
+region_pairs AS (
+    SELECT DISTINCT k.case_id, e.ad_id
+    FROM extractions e SEMI JOIN ad_ids i ON e.ad_id = i.ad_id
     JOIN _place_keys r ON e.field = 'place' AND e.value = r.value
+    JOIN missing_keys k ON k.key = r.key
 ),
 shared AS (
-    SELECT k.case_id, a.ad_id, bool_or(NOT starts_with(k.key, 'r:')) AS strong
-    FROM missing_keys k JOIN ad_keys a ON a.key = k.key
-    GROUP BY k.case_id, a.ad_id
+    SELECT case_id, ad_id, bool_or(strong) AS strong FROM (
+        SELECT case_id, ad_id, true AS strong FROM photo_pairs
+        UNION ALL SELECT case_id, ad_id, true FROM name_pairs
+        UNION ALL SELECT case_id, ad_id, false FROM region_pairs
+    ) GROUP BY case_id, ad_id
 ),
 ages AS (
-    SELECT e.ad_id, min(TRY_CAST(e.value AS INTEGER)) AS min_age
+    SELECT e.ad_id, list(DISTINCT TRY_CAST(e.value AS INTEGER)) AS ages
     FROM extractions e SEMI JOIN ad_ids i ON e.ad_id = i.ad_id
     WHERE e.field = 'age' GROUP BY e.ad_id
 ),
 pairs AS (
     SELECT s.case_id, s.ad_id, s.strong, CAST(a.posted_at AS DATE) AS posted,
-           d.date_missing, g.min_age,
+           d.date_missing, g.ages,
            CASE WHEN d.dob IS NOT NULL THEN date_sub('year', d.dob, CAST(a.posted_at AS DATE))
                 ELSE d.age_at_missing
                      + date_sub('year', d.date_missing, CAST(a.posted_at AS DATE)) + 1
-           END AS true_high
+           END AS true_high,
+           CASE WHEN d.dob IS NOT NULL THEN date_sub('year', d.dob, CAST(a.posted_at AS DATE))
+                ELSE d.age_at_missing + date_sub('year', d.date_missing, CAST(a.posted_at AS DATE))
+           END AS true_low
     FROM shared s
     JOIN done d ON d.case_id = s.case_id
     JOIN ad_ids i ON i.ad_id = s.ad_id AND i.batch > d.done
@@ -333,7 +411,8 @@ pairs AS (
 )
 SELECT case_id, ad_id FROM pairs
 WHERE (posted IS NULL OR posted >= date_missing)
-  AND (strong OR (min_age IS NOT NULL AND posted IS NOT NULL
-                  AND (true_high IS NULL OR min_age <= true_high + 6)))
+  AND (strong OR (ages IS NOT NULL AND posted IS NOT NULL AND (true_high IS NULL OR
+       len(list_filter(ages, lambda x: x BETWEEN true_low - 2 AND true_high + 2
+                              OR (x BETWEEN 18 AND 19 AND true_high BETWEEN 14 AND 17))) > 0)))
 ORDER BY ad_id, case_id
 """
