@@ -97,3 +97,16 @@ def test_spans_point_at_original_text() -> None:
     assert by_id["minor.young"] == "YUUUNG"
     assert by_id["movement.new_in_town"] == "NEW IN TOWN"
     assert by_id["emoji.growing_heart"] == "💗"
+
+
+def test_folded_offsets_map_back_past_every_deletion() -> None:
+    from safelight.indicators.fold import fold
+
+    text = "Sooo 💗️ n e w  i n  t o w n, yuuung 👍🏽 gurl"
+    folded = fold(text)
+    assert folded.deleted  # stretched letters, spacing, variation selector, skin tone
+    kept = [i for i in range(len(text)) if i not in set(folded.deleted)]
+    assert [folded.to_original(p) for p in range(len(folded.text))] == kept
+    start = folded.text.index("newintown")
+    o_start, o_end = folded.span(start, start + len("newintown"))
+    assert text[o_start:o_end] == "n e w  i n  t o w n"

@@ -51,3 +51,9 @@ def test_low_price_needs_city_median() -> None:
     assert "economics.low_price" not in {e.indicator for e in assess("x", fields).evidence}
     with_median = assess("x", fields, median_hourly_price={"Dallas, TX": 200.0})
     assert "economics.low_price" in {e.indicator for e in with_median.evidence}
+
+
+def test_every_rule_declares_the_fields_it_reads() -> None:
+    from safelight.indicators.rules import RULE_FIELDS, RULES
+
+    assert set(RULE_FIELDS) == set(RULES)

@@ -22,7 +22,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
-__all__ = ["Folded", "fold", "fold_pattern"]
+__all__ = ["Folded", "fold", "fold_parts", "fold_pattern", "shifted"]
 
 LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 # A digit touching a letter; the character class comes first so the engine can skip ahead.
@@ -71,6 +71,12 @@ HOMOGLYPHS = {
 
 # Repeated letters collapse; single letters spaced out join ("n e w" -> "new").
 _REPEAT_RE = re.compile(r"([a-z])\1{2,}")
+# Cheap necessary conditions, checked first (the scans above try every position): a letter three
+# times in a row (a fixed-length backreference is several times faster than ``{2,}``), and a
+# single letter between separators followed by another lone letter (the 2nd and 3rd letters of
+# every spaced run).
+_REPEAT_PRE_RE = re.compile(r"([a-z])\1\1")
+_SPACED_PRE_RE = re.compile(r"[ .*_\-~][a-z][ .*_\-~]{1,2}[a-z](?![a-z0-9])")
 _SPACED_RE = re.compile(r"(?<![a-z0-9])[a-z](?:[ .*_\-~]{1,2}[a-z]){2,}(?![a-z0-9])")
 _SPACED_SEP_RE = re.compile(r"[ .*_\-~]")
 _DROP_RE = re.compile("[\ufe0f\ufe0e\u200b\u200c\u2060\u00ad\U0001f3fb-\U0001f3ff]")
@@ -134,48 +140,66 @@ class Folded:
 
     def to_original(self, pos: int) -> int:
         """Original offset of folded position ``pos`` (a character index in ``text``)."""
-        # The k-th kept character sits at k + (number of deleted positions before it).
-        lo, hi = pos, pos + len(self.deleted)
-        while lo < hi:  # smallest p with p - deleted_before(p) >= pos and p kept
-            mid = (lo + hi) // 2
-            if mid - bisect_right(self.deleted, mid) < pos:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
+        return pos + bisect_right(shifted(self.deleted), pos)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         if not self.deleted:
             return start, end
-        return self.to_original(start), self.to_original(end - 1) + 1
+        shift = shifted(self.deleted)
+        return start + bisect_right(shift, start), end + bisect_right(shift, end - 1)
+
+
+def shifted(deleted: tuple[int, ...] | list[int]) -> list[int]:
+    """For sorted deleted positions ``d_j``, the folded index ``d_j - j`` each one precedes:
+    folded position ``p`` sits at original ``p + bisect_right(shifted, p)``."""
+    return [d - j for j, d in enumerate(deleted)]
 
 
 def fold(text: str) -> Folded:
+    return Folded(text, *fold_parts(text))
+
+
+def fold_parts(text: str) -> tuple[str, str, tuple[int, ...]]:
+    """``fold`` without the wrapper object: (digits, text, deleted) of ``Folded``."""
     step1 = text.lower()
     if len(step1) != len(text):  # a rare char whose lower() is longer: keep offsets exact
         translated = text.translate(_fold_table())
         step1 = "".join(c.lower() if len(c.lower()) == 1 else c for c in translated)
-    elif not step1.isascii() and _needs_fold(step1):  # translate is slow: only when needed
-        step1 = step1.translate(_fold_table())
-    elif "-" in step1:
-        step1 = step1.replace("-", " ")
-    step2 = _LEET_RE.sub(lambda m: LEET[m.group()], step1)
+        ascii_only = False
+    elif step1.isascii():
+        ascii_only = True
+        if "-" in step1:
+            step1 = step1.replace("-", " ")
+    else:
+        ascii_only = False
+        if _needs_fold(step1):  # translate is slow: only when needed
+            step1 = step1.translate(_fold_table())
+        elif "-" in step1:
+            step1 = step1.replace("-", " ")
+    step2 = _LEET_RE.sub(_leet, step1)
     deleted: list[int] = []
-    for m in _DROP_RE.finditer(step2):
-        deleted.append(m.start())
-    for m in _SPACED_RE.finditer(step2):
-        deleted.extend(m.start() + i.start() for i in _SPACED_SEP_RE.finditer(m.group()))
-    for m in _REPEAT_RE.finditer(step2):
-        deleted.extend(range(m.start() + 1, m.end()))
+    if not ascii_only:  # every character _DROP_RE deletes is non-ASCII
+        for m in _DROP_RE.finditer(step2):
+            deleted.append(m.start())
+    if _SPACED_PRE_RE.search(step2):
+        for m in _SPACED_RE.finditer(step2):
+            deleted.extend(m.start() + i.start() for i in _SPACED_SEP_RE.finditer(m.group()))
+    if _REPEAT_PRE_RE.search(step2):
+        for m in _REPEAT_RE.finditer(step2):
+            deleted.extend(range(m.start() + 1, m.end()))
     if not deleted:
-        return Folded(text, step1, step2, ())
+        return step1, step2, ()
     drop = sorted(set(deleted))
     pieces, prev = [], 0
     for pos in drop:
         pieces.append(step2[prev:pos])
         prev = pos + 1
     pieces.append(step2[prev:])
-    return Folded(text, step1, "".join(pieces), tuple(drop))
+    return step1, "".join(pieces), tuple(drop)
+
+
+def _leet(m: re.Match[str]) -> str:
+    return LEET[m.group()]
 
 
 def fold_pattern(pattern: str) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["RULES", "RuleContext", "Span"]
+__all__ = ["RULES", "RULE_FIELDS", "RuleContext", "Span"]
 
 Span = tuple[str, int | None, int | None]  # (text, start, end)
 
@@ -82,4 +82,16 @@ RULES: dict[str, Callable[[RuleContext], list[Span]]] = {
     "several_ages": several_ages,
     "obscured_phone": obscured_phone,
     "low_price": low_price,
+}
+
+# The fields each rule reads: a rule returns nothing unless every one of them is non-empty, so
+# the scorer skips it for an ad that lacks one.
+RULE_FIELDS: dict[str, tuple[str, ...]] = {
+    "stated_age_under_18": ("age",),
+    "age_18_19": ("age",),
+    "age_18_19_with_youth_cue": ("age",),
+    "several_names": ("name",),
+    "several_ages": ("age",),
+    "obscured_phone": ("phone",),
+    "low_price": ("place", "price"),
 }
