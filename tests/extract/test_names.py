@@ -106,3 +106,28 @@ def test_lexicon_rows_have_sources() -> None:
     assert all(len(r) == 3 and r[2] in {"census1990", "nicknames", "curated"} for r in rows[1:])
     lex = load_lexicon()
     assert lex.names["ashlee"] is False and lex.names["honey"] is True
+
+
+SCAN_TEXTS = [
+    "Hello fellas Im Ashlee, ask for Mia or Lexi",
+    "it's Kandi! KANDI here, xoxo Kandi's friend",
+    "a.k.a.k.a Bella -- my name's Mia’s sister",
+    "éIm Mia 💋 ask for Lexi🍒 i’m Honey, I m Summer",
+    "call me\nZaylee\x01im Mia 'im Lexi @Kandi Kandi@ Kandi_x",
+    "Amber & Ashley, Mia is back. Tina is here. xo Molly",
+]
+
+
+@pytest.mark.parametrize("text", SCAN_TEXTS)
+def test_one_pass_scan_matches_separate_scans(text: str) -> None:
+    # The Aho-Corasick pass must give exactly the positions of the separate str.find scans.
+    from safelight.extract.names import _scan, _scan_slow
+
+    lex = load_lexicon()
+    assert _scan(text, text.lower(), lex) == _scan_slow(text, text.lower(), lex)
+
+
+def test_case_changes_that_move_letters_take_the_slow_path() -> None:
+    # "İ" lower-cases to two characters and the Kelvin sign to "k": same names either way.
+    assert names("İ Im Ashlee, ask for Mia") == ["Ashlee", "Mia"]
+    assert names("\u212a Im Ashlee, ask for Mia") == ["Ashlee", "Mia"]

@@ -429,3 +429,22 @@ def test_throughput_on_realistic_ads() -> None:
     # Not a benchmark (bench/ measures speed): CPU time only guards against a blow-up such as
     # a catastrophic-backtracking regex. Measured ~12,000 ads/s on one core.
     assert rate > 500, f"{rate:.0f} ads/s"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "postid 9033121887",
+        "Ref: 9033121887",
+        "exit 9033121887",
+        "$9033121887",
+        "Post ID:\n9033121887",
+    ],
+)
+def test_labels_and_prefixes_without_spaces_still_mask(text: str) -> None:
+    assert values(text) == []
+
+
+def test_unicode_digits_plainly_grouped_are_labelled() -> None:
+    (match,) = find_phones("call ９０３ ３１２ １８８７")
+    assert match.detail["obfuscation"] == ["unicode_digits"]

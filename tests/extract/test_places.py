@@ -119,3 +119,19 @@ def test_speed_on_a_typical_ad() -> None:
         EXTRACTOR.extract(text, {})
     per_ad = (time.perf_counter() - t0) / n
     assert per_ad < 1e-3  # ~35 µs on an idle core; the bound only catches blow-ups
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("visiting New  York tonight", ["New York, NY"]),  # two spaces: the regex decides
+        ("in new-york", ["New York, NY"]),
+        ("Location: The\nColony", ["The Colony, TX"]),
+        ("the best in town", []),  # "the"/"town" start city names but none follows
+        ("Location: NY.", ["NY"]),
+        ("ATX OK", []),  # codes inside words, "OK" without a cue
+        ("İn Dallas", ["Dallas, TX"]),  # a case change that moves letters: the slow scan
+    ],
+)
+def test_scan_edges(text: str, expected: list[str]) -> None:
+    assert places(text) == expected

@@ -49,7 +49,9 @@ def is_masked(text: str, start: int, end: int, first_digits: str = "") -> bool:
     for m in _MASK_RE.finditer(text, max(0, start - 24), min(len(text), end + 12)):
         if m.start() < end and m.end() > start:
             return True
-    if _PREFIX_RE.search(text, max(0, start - 16), start):
+    if _may_follow_prefix(text, max(0, start - 16), start) and _PREFIX_RE.search(
+        text, max(0, start - 16), start
+    ):
         return True
     if len(first_digits) == 5 and _ZIP_PREFIX_RE.search(text, max(0, start - 5), start):
         return True
@@ -78,8 +80,53 @@ def _intl_context_re() -> re.Pattern[str]:
 
 def is_id_labelled(text: str, start: int) -> bool:
     """True when the number starting at ``start`` follows a label like "Post ID:"."""
-    return _id_label_re().search(text, max(0, start - 24), start) is not None
+    lo = max(0, start - 24)
+    if not _may_end_with(text, lo, start, _id_label_ends(), ":#.="):
+        return False
+    return _id_label_re().search(text, lo, start) is not None
 
 
 def has_intl_context(text: str, start: int) -> bool:
-    return _intl_context_re().search(text, max(0, start - 40), start) is not None
+    lo = max(0, start - 40)
+    window = text[lo:start]
+    low = window.lower()
+    if not any(word in low for word in tables().intl_context) and (
+        window.isascii() or not any(ch in window for ch in _ODD_FOLDS)
+    ):
+        return False
+    return _intl_context_re().search(text, lo, start) is not None
+
+
+# The look-back regexes end at the number (``$``), so the engine would try them at every
+# position of their window; they run only when the window ends (spaces and the listed marks
+# aside) with a word they can end with. Characters outside ASCII that ``re.IGNORECASE``
+# matches to an ASCII letter ("ſ" ~ "s", "K" ~ "k") make the check give way to the regex.
+_ODD_FOLDS = "\u0130\u0131\u017f\u212a"
+_ROAD_WORDS = ("exit", "hwy", "highway", "interstate", "route")
+
+
+@cache
+def _id_label_ends() -> tuple[str, ...]:
+    """The last words of the ID labels: free-standing labels and the "id"/"no" suffixes."""
+    return ("id", "no", "num", "number", *(w for w, n in tables().id_labels if not n))
+
+
+def _may_end_with(text: str, lo: int, hi: int, words: tuple[str, ...], marks: str) -> bool:
+    """Can ``text[lo:hi]`` end (trailing spaces aside) with one of ``marks`` or of ``words``
+    (any case, at the end of the last run of ASCII letters: "postid")?"""
+    tail = text[lo:hi].rstrip()
+    if not tail:
+        return False
+    if tail[-1] in marks or not tail[-1].isascii():
+        return True
+    k = len(tail)
+    while k and tail[k - 1].isascii() and tail[k - 1].isalpha():
+        k -= 1
+    return (k > 0 and not tail[k - 1].isascii()) or tail[k:].lower().endswith(words)
+
+
+def _may_follow_prefix(text: str, lo: int, hi: int) -> bool:
+    """Can ``_PREFIX_RE`` match ``text[lo:hi]``? It ends with a currency sign, a "-" or a
+    road word, then at most spaces and a "#"."""
+    tail = text[lo:hi].rstrip().rstrip("#")
+    return _may_end_with(tail, 0, len(tail), _ROAD_WORDS, "$£€-")

@@ -184,10 +184,9 @@ def _nanp(d: str) -> bool:
 
 def _acceptable_us(text: str, window: Sequence[Unit], digits: str) -> bool:
     kinds = {u.kind for u in window}
-    singles = _singles(window)
     if WEAK in kinds and WORD not in kinds:
         return False
-    if WEAK_LOOK in kinds and WORD not in kinds and singles < 3:
+    if WEAK_LOOK in kinds and WORD not in kinds and _singles(window) < 3:
         return False
     lengths = [len(u.digits) for u in window]
     if _word_gaps(text, window):
@@ -201,7 +200,7 @@ def _acceptable_us(text: str, window: Sequence[Unit], digits: str) -> bool:
         return True
     if len(lengths) == 1 or _standard_grouping(lengths, len(digits)):
         return True
-    if all(n <= 2 for n in lengths) or singles >= 3:
+    if all(n <= 2 for n in lengths) or _singles(window) >= 3:
         return _us_valid(digits[-10:])
     return False
 
@@ -321,14 +320,20 @@ def _build(text: str, window: Sequence[Unit], e164: str, span_start: int | None)
 def _labels(text: str, window: Sequence[Unit], nanp: bool = True) -> list[str]:
     kinds = {u.kind for u in window}
     gaps = [text[a.end : b.start] for a, b in zip(window, window[1:], strict=False)]
-    if kinds == {ASCII} and len(window) <= 4 and all(map(_PLAIN_GAP.fullmatch, gaps)):
+    if (
+        len(kinds) == 1
+        and (ASCII in kinds or UNICODE in kinds)
+        and len(window) <= 4
+        and all(map(_PLAIN_GAP.fullmatch, gaps))
+    ):
         lengths = [len(u.digits) for u in window]
         if (
             len(window) == 1
             or (min(lengths) >= 3 or lengths[0] == 1)
             and _standard_grouping(lengths, sum(lengths))
         ):
-            return []  # fast path: a plainly written number
+            # fast path: a plainly written number (in ASCII or other digits, never "spaced")
+            return [] if ASCII in kinds else ["unicode_digits"]
     found: set[str] = set()
     if kinds & {WORD, WEAK}:
         found.add("words")
