@@ -12,7 +12,8 @@ def test_every_city_row_names_its_geonames_source() -> None:
     assert len(rows) > 3000
     assert all(r["source"].startswith("GeoNames ") and "CC BY" in r["source"] for r in rows)
     assert {"name": "Tyler", "state": "TX"}.items() <= next(
-        r for r in rows if r["name"] == "Tyler").items()
+        r for r in rows if r["name"] == "Tyler"
+    ).items()
 
 
 def test_lookup_and_variants() -> None:
