@@ -190,7 +190,7 @@ def test_extract_is_incremental_and_all_replaces(store, sample, tmp_path, monkey
     assert extraction_rows(store) == rows  # replaced, not doubled
 
     # New extractor code: every ad is extracted again by the next plain run.
-    monkeypatch.setattr("safelight.pipeline.extractor_version", lambda: "changed")
+    monkeypatch.setattr("safelight.pipeline.record_stages.extractor_version", lambda: "changed")
     assert run_extract(store).ads == GOOD
     assert extraction_rows(store) == rows
 
@@ -245,7 +245,7 @@ def test_ingest_reports_progress(store, sample, tmp_path):
 
 
 def test_interrupted_extract_finishes_on_the_next_run(store, sample, tmp_path, monkeypatch):
-    import safelight.pipeline as pipeline
+    import safelight.pipeline.record_stages as pipeline
 
     ingest_paths(store, [sample], rejects_path=tmp_path / "r.jsonl")
     real, calls = pipeline._extract, []

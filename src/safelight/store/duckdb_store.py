@@ -313,28 +313,40 @@ class Store(LinkTables):
         (``all``: every ad): ads as ``ad_id, title, body, stated_age``, and the extraction rows
         of the fields the score rules read.
 
-        Both are read once, in ``ad_id`` order, and merged: one pass over each table whatever
-        the number of batches (a lookup per batch would rescan the extractions every time)."""
+        Those rows are first copied to a scratch table (one scan of ``extractions``), so each
+        batch probes a table a fraction of the size instead of rescanning every extraction."""
         if all:
             self._con.execute("UPDATE risk SET version = '' WHERE version <> ''")
         todo = "SELECT a.ad_id FROM ads a ANTI JOIN risk r ON a.ad_id = r.ad_id AND r.version = ?"
-        ads_cursor, rows_cursor = self._con.cursor(), self._con.cursor()
+        self._con.execute(
+            f"CREATE OR REPLACE TABLE _score_rows AS SELECT {_EXTRACTION_COLUMNS} FROM "
+            f"extractions e SEMI JOIN ({todo}) t ON e.ad_id = t.ad_id "
+            "WHERE e.field IN ('age', 'phone', 'name', 'price', 'place')",
+            [version],
+        )
+        cursor = self._con.cursor()
         try:
-            ads = ads_cursor.sql(
+            reader = cursor.sql(
                 "SELECT a.ad_id, a.title, a.body, a.stated_age FROM ads a "
-                "ANTI JOIN risk r ON a.ad_id = r.ad_id AND r.version = ? ORDER BY a.ad_id",
+                "ANTI JOIN risk r ON a.ad_id = r.ad_id AND r.version = ?",
                 params=[version],
             ).to_arrow_reader(batch_size)
-            rows = rows_cursor.sql(
-                f"SELECT {_EXTRACTION_COLUMNS} FROM extractions e SEMI JOIN ({todo}) t "
-                "ON e.ad_id = t.ad_id WHERE e.field IN ('age', 'phone', 'name', 'price', 'place') "
-                "ORDER BY e.ad_id",
-                params=[version],
-            ).to_arrow_reader(batch_size * 4)
-            yield from _merge_by_ad(ads, rows)
+            for batch in reader:
+                yield batch, self._score_rows_of(batch.column("ad_id"))
         finally:
-            ads_cursor.close()
-            rows_cursor.close()
+            cursor.close()
+            self._con.execute("DROP TABLE IF EXISTS _score_rows")
+
+    def _score_rows_of(self, ad_ids: pa.Array) -> pa.Table:
+        cursor = self._con.cursor()
+        try:
+            cursor.register("_ids", pa.table({"ad_id": ad_ids}))
+            return cursor.sql(
+                f"SELECT {_EXTRACTION_COLUMNS} FROM _score_rows r SEMI JOIN _ids i "
+                "ON r.ad_id = i.ad_id"
+            ).to_arrow_table()
+        finally:
+            cursor.close()
 
     def write_scores(self, risk: pa.RecordBatch, evidence: pa.RecordBatch, *, version: str) -> None:
         """Replace the risk rows and evidence of the ads in ``risk``, in one transaction."""
@@ -419,30 +431,6 @@ class Store(LinkTables):
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._con)
-
-
-def _merge_by_ad(
-    ads: pa.RecordBatchReader, rows: pa.RecordBatchReader
-) -> Iterator[tuple[pa.RecordBatch, pa.Table]]:
-    """Pair each batch of ads (sorted by ``ad_id``) with its rows (sorted the same way)."""
-    pending = rows.schema.empty_table()
-    exhausted = False
-    for batch in ads:
-        if not batch.num_rows:
-            continue
-        last = batch.column("ad_id")[-1].as_py()
-        while not exhausted and (
-            not pending.num_rows or pending.column("ad_id")[-1].as_py() <= last
-        ):
-            try:
-                pending = pa.concat_tables(
-                    [pending, pa.Table.from_batches([rows.read_next_batch()])]
-                )
-            except StopIteration:
-                exhausted = True
-        mine = pc.less_equal(pending.column("ad_id"), last)
-        yield batch, pending.filter(mine)
-        pending = pending.filter(pc.invert(mine))
 
 
 class _Transaction:
