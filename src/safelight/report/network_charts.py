@@ -108,8 +108,8 @@ def graph_svg(profile: dict[str, Any], width: int = 720, height: int = 520) -> M
                 links.add((ad_index[ad], v))
     n = len(ads) + len(values)
     pos = layout(n, sorted(links))
-    pad = 24
-    xy = pad + pos * np.array([width - 2 * pad, height - 2 * pad])
+    pad, label_room = 24, 170  # value labels are drawn to the right of their node
+    xy = np.array([pad, pad]) + pos * np.array([width - pad - label_room, height - 2 * pad])
     shown, total = len(ads), profile["n_ads"]
     sampled = f" (a sample of {shown} of {total} ads)" if shown < total else ""
     title = f"Network {profile['network_id']}: ads and the identifiers they share{sampled}"
@@ -171,7 +171,7 @@ def circuit_svg(profile: dict[str, Any], width: int = 720) -> Markup:
         if p not in lanes:
             lanes.append(p)
     lane_h = 22
-    left, right, top = 150, width - 16, 12
+    left, right, top = 150, width - 44, 12  # room for the last date label, centred on it
     height = top + lane_h * len(lanes) + 36
     bottom = top + lane_h * len(lanes)
     first = min(d for d, _ in points)
