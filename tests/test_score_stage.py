@@ -57,7 +57,12 @@ def test_rerun_is_incremental_and_reextraction_rescores(store: Store) -> None:
     stale = store.query("SELECT (SELECT count(*) FROM risk) + (SELECT count(*) FROM evidence)")
     assert stale.column(0)[0].as_py() == 0
     assert run_score(store).ads == 4
+    before = store.query("SELECT count(*) AS n FROM evidence").column("n")[0].as_py()
     assert run_score(store, all=True).ads == 4
+    counts = store.query(
+        "SELECT (SELECT count(*) FROM risk) AS risk, (SELECT count(*) FROM evidence) AS ev"
+    ).to_pylist()[0]
+    assert counts == {"risk": 4, "ev": before}  # replaced, not added
 
 
 def test_search_by_risk_and_minor_flag(store: Store) -> None:

@@ -354,10 +354,13 @@ class Store(LinkTables):
             self._con.register("_risk", risk)
             self._con.register("_evidence", evidence)
             try:
-                for table in ("risk", "evidence"):
-                    self._con.execute(
-                        f"DELETE FROM {table} WHERE ad_id IN (SELECT ad_id FROM _risk)"
-                    )
+                # evidence only exists beside a risk row (both are written here, together):
+                # ads never scored need no delete, which would scan the whole evidence table
+                if self._scalar("SELECT count(*) FROM risk SEMI JOIN _risk USING (ad_id)"):
+                    for table in ("risk", "evidence"):
+                        self._con.execute(
+                            f"DELETE FROM {table} WHERE ad_id IN (SELECT ad_id FROM _risk)"
+                        )
                 self._con.execute(
                     "INSERT INTO risk SELECT ad_id, score, minor, ?, now() FROM _risk", [version]
                 )
