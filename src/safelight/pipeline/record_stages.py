@@ -114,12 +114,16 @@ def run_extract(
 # -- score -------------------------------------------------------------------------------------
 
 
+# Scoring batches are larger: each one probes the scratch table of rule fields once.
+SCORE_BATCH = 20_000
+
+
 def run_score(
     store: Store,
     *,
     all: bool = False,
     progress: ProgressFn | None = None,
-    batch_size: int = EXTRACT_BATCH,
+    batch_size: int = SCORE_BATCH,
 ) -> ScoreSummary:
     """Score the ads not yet scored by the current catalogue and code (``all``: every ad)."""
     from safelight.indicators.stage import score_batch, scorer_version
