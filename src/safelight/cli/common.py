@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-__all__ = ["DbOption", "console", "err_console", "existing_paths"]
+__all__ = ["DbOption", "console", "err_console", "existing_db", "existing_paths"]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -27,3 +27,11 @@ def existing_paths(paths: list[Path]) -> list[Path]:
     if missing:
         raise UserError(f"no such file or folder: {', '.join(missing)}")
     return paths
+
+
+def existing_db(db: Path) -> None:
+    """Fail with a one-line user error (exit 2) when the store file does not exist."""
+    from safelight.errors import UserError
+
+    if not db.exists():
+        raise UserError(f"no such database: {db} (run `safelight ingest` first)")

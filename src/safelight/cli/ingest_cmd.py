@@ -24,7 +24,7 @@ from rich.progress import (
 from rich.table import Table
 
 from safelight.cli import app
-from safelight.cli.common import DbOption, console, err_console, existing_paths
+from safelight.cli.common import DbOption, console, err_console, existing_db, existing_paths
 from safelight.errors import UserError
 
 if TYPE_CHECKING:
@@ -187,7 +187,7 @@ def extract(
     from safelight.pipeline import run_extract
     from safelight.store import Store
 
-    _existing_db(db)
+    existing_db(db)
     with Store(db) as store, _Bars() as bars:
         summary = run_extract(store, all=all, progress=bars, workers=workers)
     console.print(
@@ -208,7 +208,7 @@ def stats(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
     """
     from safelight.store import Store
 
-    _existing_db(db)
+    existing_db(db)
     with Store(db) as store:
         data = store.stats()
     if as_json:
@@ -280,7 +280,7 @@ def search(
     """
     from safelight.store import Store
 
-    _existing_db(db)
+    existing_db(db)
     with Store(db) as store:
         found = store.search(
             phone=phone,
@@ -387,11 +387,6 @@ def analyze(
             highlight=False,
         )
     console.print(f"report: {result.report}", highlight=False)
-
-
-def _existing_db(db: Path) -> None:
-    if not db.exists():
-        raise UserError(f"no such database: {db} (run `safelight ingest` first)")
 
 
 def _snippet(text: str, width: int = 60) -> str:

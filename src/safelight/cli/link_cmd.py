@@ -17,8 +17,8 @@ import typer
 from rich.table import Table
 
 from safelight.cli import app
-from safelight.cli.common import DbOption, console
-from safelight.cli.ingest_cmd import DEFAULT_DB, JsonOption, _Bars, _existing_db
+from safelight.cli.common import DbOption, console, existing_db
+from safelight.cli.ingest_cmd import DEFAULT_DB, JsonOption, _Bars
 from safelight.errors import UserError
 
 __all__ = ["export_app", "export_network", "export_networks", "link", "network"]
@@ -56,7 +56,7 @@ def link(
     from safelight.pipeline import run_link
     from safelight.store import Store
 
-    _existing_db(db)
+    existing_db(db)
     with Store(db) as store, _Bars() as bars:
         s = run_link(store, all=all, progress=bars)
     if s.skipped:
@@ -149,7 +149,7 @@ def network(
     from safelight.report.networks import network_profile
     from safelight.store import Store
 
-    _existing_db(db)
+    existing_db(db)
     with Store(db) as store:
         profile = network_profile(store, network_id)
     if profile is None:
@@ -174,7 +174,7 @@ def export_networks(
     """
     from safelight.store import Store
 
-    _existing_db(db)
+    existing_db(db)
     if out.is_dir():
         raise UserError(f"--out {out} is a folder; give a file name")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -205,7 +205,7 @@ def export_network(
     from safelight.report.network_page import export_case_file
     from safelight.store import Store
 
-    _existing_db(db)
+    existing_db(db)
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out} is a file; give a folder")
     with Store(db) as store:

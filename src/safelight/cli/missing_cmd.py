@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 
 from safelight.cli import app
-from safelight.cli.common import DbOption, console, err_console, existing_paths
+from safelight.cli.common import DbOption, console, err_console, existing_db, existing_paths
 from safelight.errors import UserError
 
 __all__ = ["missing_app"]
@@ -36,16 +36,6 @@ NoteOption = Annotated[str, typer.Option("--note", help="Why (kept with the deci
 ReviewerOption = Annotated[
     str | None, typer.Option("--reviewer", help="Who decides. [default: the OS user]")
 ]
-
-
-def default_poster_rejects(db: Path) -> Path:
-    """``<db stem>.poster-rejects.jsonl`` next to the database."""
-    return db.with_name(f"{db.stem}.poster-rejects.jsonl")
-
-
-def _existing_db(db: Path) -> None:
-    if not db.exists():
-        raise UserError(f"no such database: {db} (run `safelight ingest` first)")
 
 
 @missing_app.command("import")
@@ -76,6 +66,8 @@ def import_(
     from safelight.store import Store
 
     existing_paths(paths)
+    from safelight.pipeline import default_poster_rejects
+
     rejects_path = rejects or default_poster_rejects(db)
     with Store(db) as store:
         summary = import_posters(store, paths, rejects_path=rejects_path, strict=strict)
@@ -111,7 +103,7 @@ def match(
     from safelight.missing.run import run_match
     from safelight.store import Store
 
-    _existing_db(db)
+    existing_db(db)
     with Store(db) as store:
         s = run_match(store, all=all, expected_ads=expected_ads)
     console.print(
@@ -160,7 +152,7 @@ def leads(
     from safelight.missing.run import case_leads
     from safelight.store import Store
 
-    _existing_db(db)
+    existing_db(db)
     with Store(db) as store:
         rows = case_leads(store, case_id, limit)
     if as_json:
@@ -188,7 +180,7 @@ def export_leads(
     """
     from safelight.store import Store
 
-    _existing_db(db)
+    existing_db(db)
     if out.is_dir():
         raise UserError(f"--out {out} is a folder, not a file")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -201,7 +193,7 @@ def _review(case_id: str, ad_id: str, decision: str, note: str, reviewer: str | 
     from safelight.missing.run import review
     from safelight.store import Store
 
-    _existing_db(db)
+    existing_db(db)
     who = reviewer if reviewer is not None else getpass.getuser()
     with Store(db) as store:
         review(store, case_id, ad_id, decision, note, who)

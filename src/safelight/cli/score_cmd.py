@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from safelight.cli import app
-from safelight.cli.common import DbOption, console
-from safelight.cli.ingest_cmd import DEFAULT_DB, _Bars, _existing_db
+from safelight.cli.common import DbOption, console, existing_db
+from safelight.cli.ingest_cmd import DEFAULT_DB, _Bars
 
 __all__ = ["score"]
 
@@ -33,7 +33,7 @@ def score(
     from safelight.pipeline import run_score
     from safelight.store import Store
 
-    _existing_db(db)
+    existing_db(db)
     with Store(db) as store, _Bars() as bars:
         summary = run_score(store, all=all, progress=bars)
     console.print(

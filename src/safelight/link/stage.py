@@ -18,7 +18,6 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
-from importlib import resources
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -29,6 +28,7 @@ from safelight.link.model import LinkSettings
 from safelight.link.networks import Networks, assign_ids
 from safelight.link.template import TEMPLATE_SCHEMA, cluster_templates
 from safelight.link.text import SKETCH_SCHEMA, link_sketches, sketch_texts
+from safelight.versioning import package_version
 
 __all__ = [
     "LinkInputs",
@@ -49,13 +49,9 @@ def singleton_id(ad_id: str) -> str:
 
 def link_version(settings: LinkSettings | None = None) -> str:
     """A hash of the link package's code and the settings: a change relinks every ad."""
-    digest = hashlib.sha256()
-    root = resources.files("safelight.link")
-    for entry in sorted(root.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".py"):
-            digest.update(entry.name.encode() + b"\0" + entry.read_bytes() + b"\0")
-    digest.update(json.dumps(asdict(settings or LinkSettings()), default=str).encode())
-    return digest.hexdigest()[:16]
+    settings_json = json.dumps(asdict(settings or LinkSettings()), default=str, sort_keys=True)
+    key = f"{package_version('safelight.link')}\0{settings_json}"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)

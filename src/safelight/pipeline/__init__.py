@@ -28,6 +28,7 @@ from safelight.pipeline.common import ProgressFn
 from safelight.pipeline.ingest import (
     IngestSummary,
     ads_to_table,
+    default_poster_rejects,
     default_rejects_path,
     ingest_paths,
     input_files,
@@ -56,6 +57,7 @@ __all__ = [
     "ScoreSummary",
     "ads_to_table",
     "analyze",
+    "default_poster_rejects",
     "default_rejects_path",
     "extractor_version",
     "ingest_paths",
@@ -151,6 +153,6 @@ def _run_missing(
         return None, None
     from safelight.missing.run import import_posters, run_match
 
-    rejects = db.with_name(f"{db.stem}.poster-rejects.jsonl")
+    rejects = default_poster_rejects(db)
     posters = import_posters(store, paths, rejects_path=rejects, strict=strict)
     return posters, run_match(store, progress=progress)

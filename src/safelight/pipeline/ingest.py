@@ -26,7 +26,14 @@ from safelight.pipeline.common import (
     ProgressFn,
 )
 
-__all__ = ["IngestSummary", "ads_to_table", "default_rejects_path", "ingest_paths", "input_files"]
+__all__ = [
+    "IngestSummary",
+    "ads_to_table",
+    "default_poster_rejects",
+    "default_rejects_path",
+    "ingest_paths",
+    "input_files",
+]
 
 
 @dataclass(slots=True)
@@ -45,6 +52,11 @@ class IngestSummary:
     ignored_files: int = 0  # no reader for their extension (images, notes...)
     rejects_path: Path | None = None
     seconds: float = 0.0
+
+
+def default_poster_rejects(db: Path) -> Path:
+    """``<db stem>.poster-rejects.jsonl`` next to the database: rejected missing-person posters."""
+    return db.with_name(f"{db.stem}.poster-rejects.jsonl")
 
 
 def default_rejects_path(db: Path) -> Path:
