@@ -22,6 +22,10 @@ from typing import Any
 __all__ = ["FaceModel", "available", "embed_array", "embed_file", "face_model"]
 
 _MAX_SIDE = 1600  # larger pictures are scaled down before detection
+# dlib's detector scores a detection above 0; at 1x upsampling, patterns such as badges and
+# prints pass with low scores (about 0.1) while real faces score near 1. Faces below this are
+# not compared: a false "face" on a poster would only add noise to every comparison.
+MIN_DETECTION_SCORE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +75,7 @@ def embed_array(
     if whole_image:
         boxes = [dlib.rectangle(0, 0, pixels.shape[1] - 1, pixels.shape[0] - 1)]
     else:
-        boxes = list(model.detector(pixels, upsample))
+        boxes = list(model.detector.run(pixels, upsample, MIN_DETECTION_SCORE)[0])
     out = []
     for box in boxes:
         shape = model.shape(pixels, box)

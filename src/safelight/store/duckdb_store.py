@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from safelight.errors import UserError
 from safelight.records import AD_SCHEMA, EXTRACTION_SCHEMA
+from safelight.store.face_tables import PosterFaceTables
 from safelight.store.links import LinkTables
 from safelight.store.migrations import apply_migrations, schema_version
 from safelight.store.missing_tables import MissingTables
@@ -92,6 +93,11 @@ class Store(LinkTables):
     def missing(self) -> MissingTables:
         """The missing-person posters, leads and reviews (``store/missing_tables.py``)."""
         return MissingTables(self._con, self._transaction)
+
+    @property
+    def poster_faces(self) -> PosterFaceTables:
+        """Poster photos' face embeddings (``store/face_tables.py``); ad faces are never stored."""
+        return PosterFaceTables(self._con, self._transaction)
 
     # -- ads -------------------------------------------------------------------------------
 

@@ -1,0 +1,74 @@
+"""Faces in the match: poster photos embedded at import, ad pictures only when asked, in memory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from safelight.missing import face_match, faces
+
+pytestmark = pytest.mark.skipif(
+    not faces.available(), reason="optional dlib-bin/face_recognition_models not installed"
+)
+
+
+@pytest.fixture(scope="module")
+def pictures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    from PIL import Image
+    from skimage import data
+
+    folder = tmp_path_factory.mktemp("pictures")
+    face = data.astronaut()
+    out = {
+        "poster": folder / "poster.png",
+        "mirrored": folder / "mirrored.jpg",  # same person, a picture no pHash would match
+        "no_face": folder / "coffee.jpg",
+    }
+    Image.fromarray(face).save(out["poster"])
+    Image.fromarray(np.ascontiguousarray(face[:, ::-1])).save(out["mirrored"], quality=80)
+    Image.fromarray(data.coffee()).save(out["no_face"])
+    return out
+
+
+def test_poster_rows_hold_one_embedding_per_face(pictures: dict[str, Path]) -> None:
+    rows = face_match.poster_face_rows(
+        "C1", [str(pictures["poster"]), "https://example.org/x.jpg", str(pictures["no_face"])]
+    )
+    assert [(r["case_id"], r["ref"], r["face"]) for r in rows] == [
+        ("C1", str(pictures["poster"]), 0)
+    ]
+    assert rows[0]["model"] == face_match.FACE_MODEL
+    assert len(rows[0]["embedding"]) == 128  # type: ignore[arg-type]
+    table = face_match.face_table(rows)
+    assert table.schema == face_match.FACE_ROW_SCHEMA and table.num_rows == 1
+
+
+def test_comparisons_only_for_pairs_with_a_face_on_both_sides(pictures: dict[str, Path]) -> None:
+    [row] = face_match.poster_face_rows("C1", [str(pictures["poster"])])
+    poster_faces = {"C1": [tuple(row["embedding"])]}  # type: ignore[arg-type]
+    ad_pictures = {
+        "same": [str(pictures["mirrored"])],
+        "repost": [str(pictures["mirrored"])],
+        "faceless": [str(pictures["no_face"])],
+        "remote": ["https://example.org/a.jpg"],
+    }
+    ad_faces = face_match.AdFaces()
+    pairs = [("C1", a) for a in [*ad_pictures, "no_pictures"]] + [("C2", "same")]
+    found = face_match.face_comparisons(pairs, poster_faces, ad_pictures, ad_faces)
+    assert found["C1", "same"].level == "same"
+    assert "very similar faces" in found["C1", "same"].explanation
+    assert found["C1", "repost"].level == "same"
+    assert found["C1", "faceless"].level == "unknown"
+    assert found["C1", "remote"].level == "unknown"  # nothing is downloaded
+    assert ("C1", "no_pictures") not in found and ("C2", "same") not in found  # C2: no face
+    assert ad_faces.embedded == 2  # the reposted picture was embedded once
+
+
+def test_ad_face_cache_is_bounded(pictures: dict[str, Path]) -> None:
+    ad_faces = face_match.AdFaces(max_pictures=1)
+    ad_faces.of([str(pictures["mirrored"])])
+    ad_faces.of([str(pictures["no_face"])])
+    ad_faces.of([str(pictures["mirrored"])])
+    assert ad_faces.embedded == 3
