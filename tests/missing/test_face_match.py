@@ -72,3 +72,33 @@ def test_ad_face_cache_is_bounded(pictures: dict[str, Path]) -> None:
     ad_faces.of([str(pictures["no_face"])])
     ad_faces.of([str(pictures["mirrored"])])
     assert ad_faces.embedded == 3
+
+
+def test_stored_poster_faces_are_compared_with_ad_pictures(
+    pictures: dict[str, Path], tmp_path: Path
+) -> None:
+    import pyarrow as pa
+
+    from safelight.missing.records import person_from_dict
+    from safelight.records import AD_SCHEMA
+    from safelight.store import Store
+
+    person = person_from_dict(
+        {"case_id": "C1", "name": "Test Person", "date_missing": "2024-01-02", "age_at_missing": 15,
+         "photos": f"{pictures['poster']};{pictures['no_face']}"}
+    )  # fmt: skip
+    base = dict.fromkeys(AD_SCHEMA.names)
+    ads = [
+        base | {"ad_id": ad_id, "source": "t", "body": "b", "content_hash": ad_id,
+                "text_hash": ad_id, "images": [{"ref": str(pictures[key]), "sha256": None}]}
+        for ad_id, key in [("a1", "mirrored"), ("a2", "no_face")]
+    ]  # fmt: skip
+    with Store(tmp_path / "s.duckdb") as store:
+        store.add_ads(pa.Table.from_pylist(ads, schema=AD_SCHEMA))
+        assert face_match.store_poster_faces(store, [person]) == 1
+        assert face_match.store_poster_faces(store, [person]) == 1  # replaced, not added
+        assert store.poster_faces.count() == 1
+        found = face_match.face_extras(
+            store, [("C1", "a1"), ("C1", "a2"), ("C2", "a1")], face_match.AdFaces()
+        )
+    assert {k: v.level for k, v in found.items()} == {("C1", "a1"): "same", ("C1", "a2"): "unknown"}

@@ -15,11 +15,16 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
 from safelight.missing import faces
 from safelight.missing.features import Comparison, compare_faces
+
+if TYPE_CHECKING:
+    from safelight.missing.records import MissingPerson
+    from safelight.store import Store
 
 __all__ = [
     "FACE_MODEL",
@@ -68,6 +73,26 @@ def poster_face_rows(case_id: str, photos: Sequence[str]) -> list[dict[str, obje
 
 def face_table(rows: Iterable[dict[str, object]]) -> pa.Table:
     return pa.Table.from_pylist(list(rows), schema=FACE_ROW_SCHEMA)
+
+
+def store_poster_faces(store: Store, persons: Sequence[MissingPerson]) -> int:
+    """Embed the posters' photos and store them, replacing earlier faces of those cases;
+    returns the number of faces stored."""
+    rows = [row for p in persons for row in poster_face_rows(p.case_id, p.photos)]
+    return store.poster_faces.replace([p.case_id for p in persons], face_table(rows))
+
+
+def face_extras(
+    store: Store, pairs: Sequence[tuple[str, str]], ad_faces: AdFaces
+) -> dict[tuple[str, str], Comparison]:
+    """Face comparisons for ``pairs`` (a run's best candidates), read from and computed beside
+    ``store``: the pairs of a poster with no stored face cost nothing."""
+    poster_faces = store.poster_faces.embeddings(FACE_MODEL)
+    wanted = [(c, a) for c, a in pairs if c in poster_faces]
+    if not wanted:
+        return {}
+    pictures = store.poster_faces.ad_images([a for _, a in wanted])
+    return face_comparisons(wanted, poster_faces, pictures, ad_faces)
 
 
 class AdFaces:
