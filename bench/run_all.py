@@ -2,10 +2,10 @@
 
     .venv/bin/python bench/run_all.py --sizes 10000 [100000 1000000]
 
-Stages: synthetic corpus generation, ingest, extraction, scoring, linking (core), then the
-accuracy evaluations (extraction and indicator hold-out sets, risk ranking on a synthetic
-corpus). Each benchmark is its own script in ``bench/`` and can be run alone; numbers and the
-machine they ran on are recorded in docs/benchmarks.md.
+Stages: synthetic corpus generation, ingest, extraction, scoring, linking (core), missing-person
+matching, then the accuracy evaluations (extraction and indicator hold-out sets, risk ranking on
+a synthetic corpus). Each benchmark is its own script in ``bench/`` and can be run alone; numbers
+and the machine they ran on are recorded in docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ def main() -> int:
     args = parser.parse_args()
     sizes = [str(n) for n in args.sizes]
     work = ["--workdir", args.workdir]
+    missing = ["--posters", "100", "--workdir", f"{args.workdir}/missing"]
     codes = [
         run("synth", str(BENCH / "bench_synth.py"), "--sizes", *sizes),
         run("ingest", str(BENCH / "bench_ingest.py"), "--sizes", *sizes, *work),
@@ -41,6 +42,7 @@ def main() -> int:
         run("extract per field", str(BENCH / "bench_extract_fields.py"), "--ads", "2000"),
         run("score", str(BENCH / "bench_score.py"), "--sizes", *sizes, *work),
         run("link (core)", str(BENCH / "bench_link.py"), "--ads", *sizes),
+        run("missing match", str(BENCH / "bench_missing.py"), "--ads", *sizes, *missing),
         run("extraction accuracy", str(BENCH / "eval_extraction.py"), "--set", "holdout"),
         run("indicator accuracy", str(BENCH / "eval_indicators.py"), "--set", "holdout"),
         run("risk ranking", str(BENCH / "eval_risk_ranking.py"), "--ads", "20000"),

@@ -118,3 +118,33 @@ def test_full_ad() -> None:
     text = "Ashlee 19, blonde 5'4 120lbs, blue eyes, butterfly tat & nose ring"
     fields = [m.field for m in extract_descriptors(text)]
     assert fields == ["hair", "height", "weight", "eyes", "mark", "mark"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lb"),
+    [
+        ("5'4 120 petite", [120.0]),
+        ("im 5'2 / 105 and sweet", [105.0]),
+        ("5'11 148 jet black", [148.0]),
+        ("5'4 120 roses", []),  # a price
+        ("5'5 $150 hh", []),
+        ("5'6 22yo", []),  # an age
+        ("5'4 9 inches", []),  # not a weight (under 80 lb)
+    ],
+)
+def test_bare_weight_after_a_height(text: str, lb: list[float]) -> None:
+    assert _found(text, "weight") == lb
+
+
+@pytest.mark.parametrize(
+    ("text", "hair"),
+    [
+        ("5'4 jet black beauty", ["black"]),
+        ("all natural ombre", ["ombre"]),
+        ("platinum hair", ["blonde"]),
+        ("platinum vip service", []),  # "platinum" alone is not a hair colour
+        ("black lingerie", []),
+    ],
+)
+def test_hair_terms_that_need_no_cue(text: str, hair: list[str]) -> None:
+    assert _found(text, "hair") == hair

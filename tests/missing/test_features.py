@@ -54,6 +54,13 @@ def test_sixteen_year_old_posted_as_nineteen_matches() -> None:
         ((12, 12), [19], "inconsistent"),
         ((16, 16), [25], "inconsistent"),
         ((30, 30), [19], "inconsistent"),
+        ((33, 33), [28], "shifted"),  # an adult advertised 5 years younger
+        ((33, 33), [26], "shifted"),
+        ((33, 33), [25], "inconsistent"),  # 8 years younger: too far
+        ((28, 28), [33], "inconsistent"),  # older than true: ads do not sell age
+        ((15, 15), [21], "shifted"),  # a minor advertised as an adult past 18-19
+        ((15, 15), [24], "inconsistent"),
+        ((20, 20), [16], "inconsistent"),  # the adult rule needs a true age of 21+
         (None, [19], "unknown"),
         ((16, 16), [], "unknown"),
     ],
@@ -140,3 +147,10 @@ def test_network_comparison_words_and_no_double_counting() -> None:
         "poster (network N7)"
     )
     assert compare_network(own, "name", "name", "Kandi", None, "N7").level == "unknown"
+
+
+def test_shifted_age_says_why_in_words() -> None:
+    adult = ft.compare_age((33, 33), [28])
+    assert "5 years younger" in adult.explanation and "understate" in adult.explanation
+    minor = ft.compare_age((15, 15), [21])
+    assert "minors are advertised as adults" in minor.explanation

@@ -108,8 +108,8 @@ def match(
         s = run_match(store, all=all, expected_ads=expected_ads)
     console.print(
         f"match: {s.posters:,} posters ({s.posters_compared:,} compared), {s.ads:,} ads "
-        f"({s.new_ads:,} new), {s.pairs:,} pairs scored after blocking, {s.leads:,} leads "
-        f"in {s.seconds:.1f}s",
+        f"({s.new_ads:,} new), {s.pairs:,} pairs scored after blocking "
+        f"({s.rescored:,} explained in full), {s.leads:,} leads in {s.seconds:.1f}s",
         highlight=False,
     )
 

@@ -5,7 +5,8 @@ whose spans index ``text`` exactly and whose ``field`` and normalised ``value`` 
 
 - ``height``: centimetres (float), from ``5'4``, ``5ft 4``, ``5 foot 4``, ``5 feet 4 inches``,
   ``164cm``, ``1.64m``;
-- ``weight``: pounds (float), from ``120lbs``, ``120 lb``, ``120 pounds``, ``55kg``;
+- ``weight``: pounds (float), from ``120lbs``, ``120 lb``, ``120 pounds``, ``55kg``, and a bare
+  number right after a height (``5'4 120``);
 - ``hair``: a hair-colour key of ``data/descriptors.yaml`` (``blonde``, ``brunette``,
   ``red hair``, ``hair: black``; dyed colours give ``dyed`` with ``detail.written``);
 - ``eyes``: an eye-colour key (``blue eyes``, ``hazel-eyed``, ``eyes: green``);
@@ -128,7 +129,11 @@ def extract_descriptors(text: str, avoid: Iterable[tuple[int, int]] = ()) -> lis
     """Every descriptor in ``text``, ordered by position."""
     taken = list(avoid)
     out: list[Match] = []
-    for found in (*_heights(text, taken), *_weights(text, taken)):
+    heights = _heights(text, taken)
+    for found in (*heights, *_weights(text, taken)):
+        taken.append((found.start or 0, found.end or 0))
+        out.append(found)
+    for found in _bare_weights(text, heights, taken):
         taken.append((found.start or 0, found.end or 0))
         out.append(found)
     out.extend(_colours(text, "hair", taken))
@@ -172,6 +177,27 @@ def _weights(text: str, taken: list[tuple[int, int]]) -> list[Match]:
         if 70 <= pounds <= 450:
             span = found.group(0).rstrip(".")
             out.append(Match("weight", pounds, span, found.start(), found.start() + len(span)))
+    return out
+
+
+_BARE_WEIGHT = re.compile(
+    r"[\s,/|~*-]{1,3}(?P<num>\d{2,3})(?![\d.])"
+    r"(?!\s*(?:\$|%|k\b|[-/]|roses?|hh|hr|qv|min|hour|half|special|yo|y/?o|years?|yrs?))",
+    re.IGNORECASE,
+)
+
+
+def _bare_weights(text: str, heights: list[Match], taken: list[tuple[int, int]]) -> list[Match]:
+    """ "5'4 120": a bare number right after a height, the ads' way of writing height then
+    weight in pounds (80-350), unless a price, duration or age word follows it."""
+    out = []
+    for height in heights:
+        found = _BARE_WEIGHT.match(text, height.end or 0)
+        if found is None or not _free(found.start("num"), found.end("num"), taken):
+            continue
+        pounds = float(found["num"])
+        if 80 <= pounds <= 350:
+            out.append(Match("weight", pounds, found["num"], found.start("num"), found.end("num")))
     return out
 
 

@@ -8,7 +8,8 @@ they contain names and descriptors, so they are never logged.
 | feature | levels (strongest first) |
 |---|---|
 | name | exact, variant (spelling/sound: Ashley/Ashlee), nickname (Jessica/Jess), different |
-| age | exact, minor_as_adult (true 14-17 advertised as 18-19), close (within 2y), inconsistent |
+| age | exact, minor_as_adult (true 14-17 advertised as 18-19), close (within 2y), shifted (a minor
+  advertised as 20-22, an adult of 21+ advertised 3-7 years younger), inconsistent |
 | height | close (<= 4 cm), near (<= 8 cm), different |
 | weight | close (<= 10 lb), near (<= 25 lb), different |
 | hair | same, similar (same family: brown/auburn), different (weak: hair is dyed) |
@@ -33,7 +34,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import jellyfish
@@ -76,6 +77,7 @@ class Comparison:
     explanation: str
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """Lower case, accents and non-letters removed."""
     text = unicodedata.normalize("NFKD", name)
@@ -193,6 +195,17 @@ def compare_age(true_age: tuple[int, int] | None, claimed: Sequence[int]) -> Com
         return Comparison(
             "age", "close", f"age: stated age {c} is within {gap} years of true age {true}"
         )
+    for s in claimed:
+        if 14 <= high <= 17 and 20 <= s <= 22:
+            return Comparison(
+                "age", "shifted", f"age: stated age {s} for a true age of {true} at ad date "
+                "(minors are advertised as adults)"
+            )  # fmt: skip
+        if low >= 21 and s >= 18 and low - 7 <= s <= low - 3:
+            return Comparison(
+                "age", "shifted", f"age: stated age {s} is {low - s} years younger than the "
+                f"true age {true} at ad date (ads often understate age)"
+            )  # fmt: skip
     return Comparison(
         "age", "inconsistent", f"age: stated age {c} is {gap} years from true age {true} at ad date"
     )

@@ -17,7 +17,7 @@ import io
 import math
 import sys
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -80,6 +80,7 @@ def _tables() -> tuple[dict[tuple[str, str], Point], dict[str, Point]]:
     return cities, states
 
 
+@lru_cache(maxsize=1 << 16)
 def locate(place: str | None) -> Point | None:
     """``"City, ST"`` or ``"ST"`` (the place extractor's values) to a point, else None."""
     if not place:

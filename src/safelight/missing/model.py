@@ -11,13 +11,15 @@ random sampling of poster x ad pairs (``estimate_u``; splink's
 ``estimate_u_using_random_sampling``), smoothed towards the prior.
 
 Blocking (``candidate_pairs``) never compares an ad posted before the disappearance, and keeps
-a pair when the ad shares with the poster a name sound (metaphone of any name, alias or
-nickname variant) or a photo within pHash distance 10 (found through 8 bands of 8 bits, then
-the exact distance), or -- two weak keys together -- a census division and a stated age whose
-age level would not be "inconsistent" (within 2 years of the true age at the ad's date, or
-18-19 for a true age of 14-17). The store's SQL (``MissingTables.candidate_pairs``) applies this
-rule; the pure-Python ``candidate_pairs`` below keeps every pair sharing a photo band.
-The keys are plain strings (``poster_keys``/``ad_keys``) so a store can block with one SQL join.
+a pair when the ad has a name at level exact, variant or nickname for the poster (any name, alias
+or nickname variant), or a photo within pHash distance 10 of a poster photo (the store finds
+them all: 4 bands of 16 bits, each keyed with its variants of up to 2 flipped bits), or -- two
+weak keys together -- a census
+division and a stated age at age level exact, minor_as_adult or close (within 2 years of the
+true age at the ad's date, or 18-19 for a true age of 14-17; a "shifted" age is too common a
+claim to block on: those pairs need a name or a photo). The store's SQL first pass
+(``Store.missing.evidence.first_pass``) applies this rule to every pair at scale; the pure-Python
+``candidate_pairs`` below is its reference (tests compare the two).
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -47,6 +48,7 @@ __all__ = [
     "Lead",
     "MatchModel",
     "ad_keys",
+    "blocked",
     "candidate_pairs",
     "compare",
     "match",
@@ -163,12 +165,21 @@ class MatchModel:
             return 1.0
         return self.m[feature][level] / self.u[feature][level]
 
-    def score(self, poster: Poster, ad: AdEvidence, extra: Sequence[ft.Comparison] = ()) -> Lead:
+    def score(
+        self,
+        poster: Poster,
+        ad: AdEvidence,
+        extra: Sequence[ft.Comparison] = (),
+        *,
+        comparisons: Sequence[ft.Comparison] | None = None,
+    ) -> Lead:
         """The pair's lead; ``extra``: comparisons made outside ``compare`` (the network
-        feature, which needs the other ads of the corpus)."""
+        feature, which needs the other ads of the corpus); ``comparisons``: ``compare``'s
+        output when the caller already has it."""
         contributions = []
         weight = math.log2(self.prior / (1 - self.prior))
-        for c in (*compare(poster, ad), *extra):
+        own = compare(poster, ad) if comparisons is None else comparisons
+        for c in (*own, *extra):
             bf = self.bayes_factor(c.feature, c.level)
             contributions.append(Contribution(c.feature, c.level, bf, math.log2(bf), c.explanation))
             weight += math.log2(bf)
@@ -247,28 +258,36 @@ def _age_allows(poster: Poster, ad: AdEvidence) -> bool:
     if not ad.ages or ad.posted is None:
         return False
     true_age = ft.age_range_at(p.dob, p.age_at_missing, p.date_missing, ad.posted)
-    return true_age is None or ft.compare_age(true_age, ad.ages).level != "inconsistent"
+    if true_age is None:
+        return True
+    return ft.compare_age(true_age, ad.ages).level in ("exact", "minor_as_adult", "close")
+
+
+def blocked(poster: Poster, ad: AdEvidence) -> bool:
+    """Does blocking keep this pair? (See the module docstring.)"""
+    if ad.posted is not None and ad.posted < poster.person.date_missing:
+        return False
+    if ft.compare_names(poster.given_names, ad.names).level in ("exact", "variant", "nickname"):
+        return True
+    mine = {h for h in poster.photo_hashes if len(h) == 16}
+    theirs = {h for h in ad.photo_hashes if len(h) == 16}
+    if _bands(mine) & _bands(theirs) and ft.compare_photos(sorted(mine), sorted(theirs)).level in (
+        "same",
+        "similar",
+    ):
+        return True
+    division = region((poster.place or "").rpartition(",")[2].strip() or None)
+    divisions = {region(p.rpartition(",")[2].strip()) for p in ad.places}
+    return division is not None and division in divisions and _age_allows(poster, ad)
 
 
 def candidate_pairs(
     posters: Sequence[Poster], ads: Sequence[AdEvidence]
 ) -> Iterator[tuple[Poster, AdEvidence]]:
-    """The pairs blocking keeps (see the module docstring), each once."""
-    index: dict[str, list[int]] = defaultdict(list)
-    for i, ad in enumerate(ads):
-        for key in ad_keys(ad):
-            index[key].append(i)
+    """The pairs blocking keeps, each once (every pair is tested: a reference, not for scale)."""
     for poster in posters:
-        missing: date = poster.person.date_missing
-        strong: set[int] = set()
-        regional: set[int] = set()
-        for key in poster_keys(poster):
-            (regional if key.startswith("r:") else strong).update(index.get(key, ()))
-        for i in sorted(strong | regional):
-            ad = ads[i]
-            if ad.posted is not None and ad.posted < missing:
-                continue
-            if i in strong or _age_allows(poster, ad):
+        for ad in ads:
+            if blocked(poster, ad):
                 yield poster, ad
 
 

@@ -1,13 +1,15 @@
 """The missing-person stage over a store: import posters, match them with ads, review leads.
 
-- ``import_posters(store, paths)``: ``iter_missing`` rows into ``store.missing`` in batches,
-  with each local photo's pHash and the poster's blocking keys; rejects appended to a JSONL
-  file exactly as ingest does for ads (``--strict`` stops at the first).
-- ``run_match(store)``: incremental. The ads no run of this model version has seen become a new
-  batch; new posters are compared with every ad and old posters with the new ads only. Blocking
-  is one SQL join on key strings in the store; only the pairs it keeps are read back and scored
-  (``MatchModel``, u estimated on a random sample of the corpus, prior ``expected_ads / n_ads``).
-  The best ``LEADS_KEPT`` leads per case are kept, ranked.
+- ``import_posters(store, paths)`` (``importing.py``): posters into ``store.missing``.
+- ``run_match(store)``: incremental. Ads get their match evidence stored once
+  (``adstore.fill_evidence``). The ads no run of this model version has seen become a new
+  batch; new posters are compared with every ad and old posters with the new ads only. Two
+  passes: SQL blocks every pair and sums the log2 Bayes factors of the levels it can compute
+  (``Store.missing.evidence.first_pass``; never below the full weight), keeping each case's
+  best pairs and its anchor pairs; Python then scores fully, with the explanation, only the
+  pairs that can reach the case's best ``leads_per_case`` (``rescore.select_leads``: exact, a
+  threshold algorithm). Ads tied to an anchor ad (the network's circuit) are candidates too.
+  u is estimated on a random sample of stored evidence, the prior is ``expected_ads / n_ads``.
 - ``case_leads`` / ``review``: the leads of one case as plain data, and the append-only review.
 
 Nothing here logs a personal field: counts only.
@@ -15,29 +17,24 @@ Nothing here logs a personal field: counts only.
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import json
 import logging
+import math
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
 from functools import cache
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-
-from safelight.errors import StrictRejectError, UserError
-from safelight.extract.base import Match
-from safelight.extract.images import phash_file
-from safelight.missing import features as ft
-from safelight.missing.evidence import AdEvidence, Poster
-from safelight.missing.model import LEAD_SCHEMA, Lead, MatchModel, ad_keys, compare, poster_keys
-from safelight.missing.records import MISSING_SCHEMA, MissingPerson, iter_missing
-from safelight.records import Reject, ad_text
+from safelight.errors import UserError
+from safelight.missing import firstpass
+from safelight.missing.adstore import ad_evidence, evidence_from_row, fill_evidence
+from safelight.missing.evidence import Poster
+from safelight.missing.importing import ImportSummary, import_posters
+from safelight.missing.matching import TwoPass
+from safelight.missing.model import MatchModel
+from safelight.missing.records import MISSING_SCHEMA, MissingPerson
+from safelight.missing.rescore import ExtraComparisons, Rescorer
 from safelight.versioning import package_version
 
 if TYPE_CHECKING:
@@ -47,6 +44,7 @@ __all__ = [
     "DECISIONS",
     "ImportSummary",
     "MatchSummary",
+    "ad_evidence",
     "case_leads",
     "import_posters",
     "missing_version",
@@ -58,21 +56,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 ProgressFn = Callable[[str, int, "int | None"], None]
 DECISIONS = ("confirm", "dismiss")
-IMPORT_BATCH = 1_000
-AD_CHUNK = 5_000  # ads whose evidence is built at once while scoring
 LEADS_PER_CASE = 200
 U_SAMPLE_ADS = 2_000
-NAME_ANCHOR_P = 0.5  # a name anchors the network's circuit only in a probable lead
-
-
-@dataclass(slots=True)
-class ImportSummary:
-    read: int = 0
-    stored: int = 0
-    rejected: int = 0
-    photos: int = 0
-    unreadable_photos: int = 0
-    rejects_path: Path | None = None
+NETWORK = ("photo", "name")
 
 
 @dataclass(slots=True)
@@ -81,9 +67,11 @@ class MatchSummary:
     posters_compared: int = 0  # new posters (compared with every ad) plus old ones
     new_ads: int = 0
     ads: int = 0
-    pairs: int = 0
+    evidence_filled: int = 0  # ads whose match evidence was read this run
+    pairs: int = 0  # pairs blocked and scored in SQL
+    rescored: int = 0  # pairs scored fully (Python, with explanations)
     leads: int = 0
-    lifted: int = 0  # pairs scored again because the ad is tied to an anchor ad of the case
+    lifted: int = 0  # ads tied to an anchor ad of a case (the network's circuit)
     prior: float = 0.0
     version: str = ""
     seconds: float = 0.0
@@ -93,99 +81,6 @@ class MatchSummary:
 def missing_version() -> str:
     """A hash of the match code and data: a change makes the next run compare everything."""
     return package_version("safelight.missing")
-
-
-# -- import ------------------------------------------------------------------------------------
-
-
-class _RejectsFile:
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self._fh: IO[str] | None = None
-
-    def write(self, reject: Reject) -> None:
-        if self.path is None:
-            return
-        if self._fh is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fh = self.path.open("a", encoding="utf-8")
-        self._fh.write(json.dumps(reject.to_dict(), ensure_ascii=False) + "\n")
-        self._fh.flush()
-
-    def close(self) -> None:
-        if self._fh is not None:
-            self._fh.close()
-
-
-def _photo_hashes(person: MissingPerson, summary: ImportSummary) -> list[tuple[str, str | None]]:
-    out = []
-    for ref in person.photos:
-        local = "://" not in ref and not ref.startswith("data:")
-        value = phash_file(ref) if local else None
-        summary.photos += 1
-        summary.unreadable_photos += value is None
-        out.append((ref, value))
-    return out
-
-
-def _store_batch(store: Store, persons: list[MissingPerson], summary: ImportSummary) -> None:
-    if not persons:
-        return
-    unique = {p.case_id: p for p in persons}  # a case repeated in one batch: the last wins
-    photos: dict[str, list[Any]] = {"case_id": [], "ref": [], "phash": []}
-    keys: dict[str, list[str]] = {"case_id": [], "key": []}
-    for person in unique.values():
-        hashed = _photo_hashes(person, summary)
-        for ref, value in hashed:
-            photos["case_id"].append(person.case_id)
-            photos["ref"].append(ref)
-            photos["phash"].append(value)
-        poster = Poster.from_person(person, [h for _, h in hashed if h])
-        for key in sorted(poster_keys(poster)):
-            keys["case_id"].append(person.case_id)
-            keys["key"].append(key)
-    table = pa.Table.from_pylist([p.to_row() for p in unique.values()], schema=MISSING_SCHEMA)
-    summary.stored += store.missing.add_posters(
-        table,
-        pa.table(photos, schema=pa.schema([(n, pa.string()) for n in photos])),
-        pa.table(keys, schema=pa.schema([(n, pa.string()) for n in keys])),
-    )
-
-
-def import_posters(
-    store: Store,
-    paths: Sequence[Path],
-    *,
-    rejects_path: Path | None = None,
-    strict: bool = False,
-) -> ImportSummary:
-    """Read poster files into the store; a case imported again replaces the stored one."""
-    summary = ImportSummary(rejects_path=rejects_path)
-    rejects = _RejectsFile(rejects_path)
-    batch: list[MissingPerson] = []
-    try:
-        for item in iter_missing(paths):
-            summary.read += 1
-            if isinstance(item, Reject):
-                summary.rejected += 1
-                rejects.write(item)
-                if strict:
-                    _store_batch(store, batch, summary)
-                    raise StrictRejectError(
-                        f"{item.message()} (--strict: stopped there; the {summary.stored:,} "
-                        "posters before it are stored)"
-                    )
-                continue
-            batch.append(item)
-            if len(batch) >= IMPORT_BATCH:
-                _store_batch(store, batch, summary)
-                batch = []
-        _store_batch(store, batch, summary)
-    finally:
-        rejects.close()
-    log.info("posters: %d read, %d stored, %d rejected", summary.read, summary.stored,
-             summary.rejected)  # fmt: skip
-    return summary
 
 
 # -- match -------------------------------------------------------------------------------------
@@ -205,85 +100,19 @@ def person_from_row(row: dict[str, Any]) -> MissingPerson:
 
 def _load_posters(store: Store) -> list[Poster]:
     rows = store.missing.posters().to_pylist()
-    return [Poster.from_person(person_from_row(r), r["photo_hashes"]) for r in rows]
-
-
-def _value(field: str, text: str) -> Any:
-    if field == "age":
-        try:
-            return int(text)
-        except ValueError:
-            return None
-    return text
-
-
-def ad_evidence(ads: pa.Table, rows: pa.Table) -> list[AdEvidence]:
-    """``AdEvidence`` for stored ads (``ad_id, posted_at, title, body``) from their extraction
-    rows (``ad_id, field, value, text, start, end, detail``)."""
-    found: dict[str, dict[str, list[Match]]] = defaultdict(lambda: defaultdict(list))
-    for r in rows.to_pylist():
-        value = _value(r["field"], r["value"])
-        if value is None:
-            continue
-        detail = json.loads(r["detail"]) if r["detail"] else {}
-        found[r["ad_id"]][r["field"]].append(
-            Match(r["field"], value, r["text"] or "", r["start"], r["end"], detail)
-        )
     out = []
-    for ad in ads.to_pylist():
-        posted: datetime | date | None = ad["posted_at"]
-        text = ad_text(ad["title"], ad["body"])
-        out.append(AdEvidence.from_matches(ad["ad_id"], posted, text, found.get(ad["ad_id"], {})))
+    for r in rows:  # the SQL pass compares 64-bit pHashes: so does Python
+        hashes = [h for h in r["photo_hashes"] if len(h) == 16]
+        out.append(Poster.from_person(person_from_row(r), hashes))
     return out
-
-
-def _key_table(values: Iterable[str], field: str) -> pa.Table:
-    pairs: dict[str, list[str]] = {"value": [], "key": []}
-    for value in values:
-        probe = (
-            AdEvidence("", None, names=(value,))
-            if field == "name"
-            else AdEvidence("", None, places=(value,))
-        )
-        for key in sorted(ad_keys(probe)):
-            pairs["value"].append(value)
-            pairs["key"].append(key)
-    return pa.table(pairs, schema=pa.schema([("value", pa.string()), ("key", pa.string())]))
 
 
 def _model(store: Store, posters: list[Poster], expected_ads: float) -> MatchModel:
     n_ads = max(1, store.missing.ads_seen())
-    sample = store.missing.sample_ad_ids(U_SAMPLE_ADS)
-    ads = ad_evidence(*store.missing.ad_inputs(sample)) if sample else []
+    sample = store.missing.evidence.sample(U_SAMPLE_ADS).to_pylist()
+    ads = [evidence_from_row(r) for r in sample]
     model = MatchModel.from_priors().estimate_u(posters, ads)
     return model.with_prior(min(0.5, max(1e-9, expected_ads / n_ads)))
-
-
-_ANCHOR_SCHEMA = pa.schema([("case_id", pa.string()), ("ad_id", pa.string()),
-                            ("kind", pa.string())])  # fmt: skip
-
-
-def _anchor_kind(lead: Lead) -> str | None:
-    """``"photo"``/``"name"`` when the ad's own photo or name is strong evidence for the case
-    (a poster photo reused; the poster name or a spelling of it)."""
-    levels = {c.feature: c.level for c in lead.contributions}
-    if levels.get("photo") in ("same", "similar"):
-        return "photo"
-    if levels.get("name") in ("exact", "variant") and lead.match_probability >= NAME_ANCHOR_P:
-        return "name"
-    return None
-
-
-def _best_per_ad(best: dict[str, list[tuple[float, str, Lead]]], keep: int) -> Iterator[Lead]:
-    """Each case's best ``keep`` leads, one per ad (an ad scored again with the network
-    feature keeps its better lead)."""
-    for heap in best.values():
-        by_ad: dict[str, Lead] = {}
-        for _, ad_id, _, lead in heap:
-            if ad_id not in by_ad or lead.match_weight > by_ad[ad_id].match_weight:
-                by_ad[ad_id] = lead
-        ranked = sorted(by_ad.values(), key=lambda x: (-x.match_weight, x.ad_id))
-        yield from ranked[:keep]
 
 
 def run_match(
@@ -293,17 +122,25 @@ def run_match(
     expected_ads: float = 3.0,
     progress: ProgressFn | None = None,
     leads_per_case: int = LEADS_PER_CASE,
+    extra: ExtraComparisons | None = None,
+    extra_bound: float = 0.0,
 ) -> MatchSummary:
     """Compare the posters and ads not yet compared (``all``: everything again) and store the
     best leads per case; see the module docstring. ``expected_ads``: ads a person found in the
-    corpus is expected to appear in (the prior is ``expected_ads / ads``)."""
+    corpus is expected to appear in (the prior is ``expected_ads / ads``). ``extra``: a hook
+    giving more comparisons (e.g. faces) for the pairs scored fully; ``extra_bound``: the most
+    log2 weight they can add to a pair (keeps the best ``leads_per_case`` exact)."""
     started = time.perf_counter()
     tables = store.missing
     if all:
         tables.reset()
+    filled = fill_evidence(
+        store, progress=(lambda n: progress("evidence", n, None)) if progress else None
+    )
     version = missing_version()
     batch, added = tables.begin_run(version)
-    summary = MatchSummary(version=version, new_ads=added, ads=tables.ads_seen())
+    summary = MatchSummary(version=version, new_ads=added, ads=tables.ads_seen(),
+                           evidence_filled=filled)  # fmt: skip
     posters = _load_posters(store)
     summary.posters = len(posters)
     summary.posters_compared = tables.pending_posters(batch)
@@ -311,80 +148,24 @@ def run_match(
         model = _model(store, posters, expected_ads)
         summary.prior = model.prior
         by_case = {p.person.case_id: p for p in posters}
-        names = _key_table(tables.distinct_values("name"), "name")
-        places = _key_table(tables.distinct_values("place"), "place")
-        best: dict[str, list[tuple[float, str, int, Lead]]] = defaultdict(list)
-        seq = itertools.count()
-        pending: list[tuple[str, str]] = []
-        anchors: dict[str, list[str]] = {"case_id": [], "ad_id": [], "kind": []}
-        ties: dict[tuple[str, str], dict[str, Any]] = {}
-
-        def keep(lead: Lead) -> None:
-            heap = best[lead.case_id]
-            item = (lead.match_weight, lead.ad_id, next(seq), lead)
-            if len(heap) < leads_per_case:
-                heapq.heappush(heap, item)
-            elif item[:2] > heap[0][:2]:
-                heapq.heapreplace(heap, item)
-
-        def score(pairs: list[tuple[str, str]]) -> None:
-            ad_ids = list(dict.fromkeys(ad for _, ad in pairs))
-            evidence = {e.ad_id: e for e in ad_evidence(*tables.ad_inputs(ad_ids))}
-            for case_id, ad_id in pairs:
-                if ad_id not in evidence:
-                    continue
-                tie = ties.get((case_id, ad_id))
-                if tie is None:
-                    lead = model.score(by_case[case_id], evidence[ad_id])
-                    kind = _anchor_kind(lead)
-                    if kind:
-                        anchors["case_id"].append(case_id)
-                        anchors["ad_id"].append(ad_id)
-                        anchors["kind"].append(kind)
-                else:
-                    own = compare(by_case[case_id], evidence[ad_id])
-                    extra = ft.compare_network(
-                        own, tie["kind"], tie["via"], tie["value"], tie["anchor_post"],
-                        tie["network_id"],
-                    )  # fmt: skip
-                    lead = model.score(by_case[case_id], evidence[ad_id], (extra,))
-                keep(lead)
-            summary.pairs += len(pairs)
-            if progress is not None:
-                progress("match", summary.pairs, None)
-
-        last_ad = None
-        for record in tables.candidate_pairs(batch, names, places):
-            cols = record.to_pydict()
-            for case_id, ad_id in zip(cols["case_id"], cols["ad_id"], strict=True):
-                if ad_id != last_ad and len({a for _, a in pending}) >= AD_CHUNK:
-                    score(pending)
-                    pending = []
-                pending.append((case_id, ad_id))
-                last_ad = ad_id
-        if pending:
-            score(pending)
-            pending = []
-        if anchors["case_id"]:  # the network's circuit: ads tied to an anchor, scored again
-            tied = tables.linked_ads(pa.table(anchors, schema=_ANCHOR_SCHEMA)).to_pylist()
-            ties.update({(t["case_id"], t["ad_id"]): t for t in tied})
-            for row in tied:
-                pending.append((row["case_id"], row["ad_id"]))
-                if len(pending) >= AD_CHUNK:
-                    score(pending)
-                    pending = []
-            if pending:
-                score(pending)
-            summary.lifted = len(tied)
-        leads = [lead.to_row() for lead in _best_per_ad(best, leads_per_case)]
-        summary.leads = len(leads)
-        tables.write_leads(pa.Table.from_pylist(leads, schema=LEAD_SCHEMA), version)
+        weights, prior_weight = firstpass.sql_weights(model)
+        run = TwoPass(
+            store, batch, firstpass.poster_table(posters),
+            firstpass.name_levels(posters, tables.evidence.distinct_names()), weights,
+            prior_weight, {k: math.log2(model.bayes_factor("network", k)) for k in NETWORK},
+            Rescorer(store, model, by_case, extra), leads_per_case, version, extra_bound,
+            summary.ads,
+        )  # fmt: skip
+        run.run((lambda n: progress("match", n, None)) if progress else None)
+        summary.pairs, summary.lifted, summary.leads = run.pairs, run.lifted, run.leads
+        summary.rescored = run.rescorer.scored
     tables.finish_run(batch, version, leads_per_case)
     summary.seconds = time.perf_counter() - started
     log.info(
-        "missing match: %d posters compared, %d pairs scored, %d leads in %.1fs",
+        "missing match: %d posters compared, %d pairs blocked, %d scored fully, %d leads in %.1fs",
         summary.posters_compared,
         summary.pairs,
+        summary.rescored,
         summary.leads,
         summary.seconds,
     )

@@ -14,11 +14,13 @@ been compared with it. ``finish_run`` moves every poster to the new batch.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
+
+from safelight.store.missing_evidence import MissingEvidence
 
 if TYPE_CHECKING:
     import duckdb
@@ -40,6 +42,11 @@ class MissingTables:
     def __init__(self, con: duckdb.DuckDBPyConnection, transaction: Any) -> None:
         self._con = con
         self._transaction = transaction
+
+    @property
+    def evidence(self) -> MissingEvidence:
+        """Per-ad match evidence and the SQL first pass (``store/missing_evidence.py``)."""
+        return MissingEvidence(self._con, self._transaction)
 
     # -- posters ---------------------------------------------------------------------------
 
@@ -132,21 +139,6 @@ class MissingTables:
 
     def ads_seen(self) -> int:
         return self._scalar("SELECT count(*) FROM missing_ads_seen")
-
-    def candidate_pairs(
-        self, batch: int, name_keys: pa.Table, place_keys: pa.Table, *, batch_size: int = 50_000
-    ) -> Iterator[pa.RecordBatch]:
-        """``(case_id, ad_id)`` pairs blocking keeps among the pairs not yet compared, ordered
-        by ad: shared name sound or photo band; or shared census division with a stated age
-        at most 6 years above the poster's true age then. Never an ad before the
-        disappearance. ``name_keys``/``place_keys``: (value, key) for extracted values."""
-        cursor = self._con.cursor()
-        cursor.register("_name_keys", name_keys)
-        cursor.register("_place_keys", place_keys)
-        try:
-            yield from cursor.sql(_CANDIDATES, params=[batch]).to_arrow_reader(batch_size)
-        finally:
-            cursor.close()
 
     def ad_inputs(self, ad_ids: Sequence[str]) -> tuple[pa.Table, pa.Table]:
         """``(ads, extractions)`` for these ads: ads as ``ad_id, posted_at, title, body``;
@@ -346,73 +338,3 @@ class MissingTables:
     def _scalar(self, sql: str, params: Sequence[Any] | None = None) -> int:
         row = self._con.execute(sql, params).fetchone()
         return int(row[0]) if row and row[0] is not None else 0
-
-
-_CANDIDATES = """
-WITH done AS (
-    SELECT p.case_id, p.date_missing, p.dob, p.age_at_missing, coalesce(m.batch, -1) AS done
-    FROM missing_persons p LEFT JOIN missing_matched m ON m.case_id = p.case_id
-),
-ad_ids AS (
-    SELECT ad_id, batch FROM missing_ads_seen
-    WHERE batch <= $1 AND batch > (SELECT coalesce(min(done), -1) FROM done)
-),
-ad_photos AS (
-    SELECT DISTINCT e.ad_id, e.value AS phash
-    FROM extractions e SEMI JOIN ad_ids i ON e.ad_id = i.ad_id
-    WHERE e.field = 'image' AND length(e.value) = 16
-),
-photo_pairs AS (  -- pHash distance <= 10: a shared 8-bit band, then the exact distance
-    SELECT DISTINCT h.case_id, a.ad_id
-    FROM (SELECT DISTINCT case_id, phash FROM missing_photos WHERE length(phash) = 16) h,
-         range(8) t(i), ad_photos a
-    WHERE substr(a.phash, 2 * t.i + 1, 2) = substr(h.phash, 2 * t.i + 1, 2)
-      AND bit_count(xor(('0x' || a.phash)::UBIGINT, ('0x' || h.phash)::UBIGINT)) <= 10
-),
-name_pairs AS (
-    SELECT DISTINCT k.case_id, e.ad_id
-    FROM extractions e SEMI JOIN ad_ids i ON e.ad_id = i.ad_id
-    JOIN _name_keys n ON e.field = 'name' AND e.value = n.value
-    JOIN missing_keys k ON k.key = n.key
-),
-region_pairs AS (
-    SELECT DISTINCT k.case_id, e.ad_id
-    FROM extractions e SEMI JOIN ad_ids i ON e.ad_id = i.ad_id
-    JOIN _place_keys r ON e.field = 'place' AND e.value = r.value
-    JOIN missing_keys k ON k.key = r.key
-),
-shared AS (
-    SELECT case_id, ad_id, bool_or(strong) AS strong FROM (
-        SELECT case_id, ad_id, true AS strong FROM photo_pairs
-        UNION ALL SELECT case_id, ad_id, true FROM name_pairs
-        UNION ALL SELECT case_id, ad_id, false FROM region_pairs
-    ) GROUP BY case_id, ad_id
-),
-ages AS (
-    SELECT e.ad_id, list(DISTINCT TRY_CAST(e.value AS INTEGER)) AS ages
-    FROM extractions e SEMI JOIN ad_ids i ON e.ad_id = i.ad_id
-    WHERE e.field = 'age' GROUP BY e.ad_id
-),
-pairs AS (
-    SELECT s.case_id, s.ad_id, s.strong, CAST(a.posted_at AS DATE) AS posted,
-           d.date_missing, g.ages,
-           CASE WHEN d.dob IS NOT NULL THEN date_sub('year', d.dob, CAST(a.posted_at AS DATE))
-                ELSE d.age_at_missing
-                     + date_sub('year', d.date_missing, CAST(a.posted_at AS DATE)) + 1
-           END AS true_high,
-           CASE WHEN d.dob IS NOT NULL THEN date_sub('year', d.dob, CAST(a.posted_at AS DATE))
-                ELSE d.age_at_missing + date_sub('year', d.date_missing, CAST(a.posted_at AS DATE))
-           END AS true_low
-    FROM shared s
-    JOIN done d ON d.case_id = s.case_id
-    JOIN ad_ids i ON i.ad_id = s.ad_id AND i.batch > d.done
-    JOIN ads a ON a.ad_id = s.ad_id
-    LEFT JOIN ages g ON g.ad_id = s.ad_id
-)
-SELECT case_id, ad_id FROM pairs
-WHERE (posted IS NULL OR posted >= date_missing)
-  AND (strong OR (ages IS NOT NULL AND posted IS NOT NULL AND (true_high IS NULL OR
-       len(list_filter(ages, lambda x: x BETWEEN true_low - 2 AND true_high + 2
-                              OR (x BETWEEN 18 AND 19 AND true_high BETWEEN 14 AND 17))) > 0)))
-ORDER BY ad_id, case_id
-"""

@@ -1,0 +1,268 @@
+"""Per-ad match evidence (migration 007) and the SQL first pass of missing-person matching.
+
+Reached as ``store.missing.evidence``. ``write`` stores ``safelight.missing.adstore`` rows;
+``stale_ad_ids`` says which extracted ads lack a current row. ``photo_pairs`` finds, once per
+run, every pair whose photos are within pHash distance 10 (exactly, through 16-bit bands with
+their 0-2 bit variants). ``first_pass`` blocks and scores, for a few posters at a time, the pairs
+not yet compared (incremental batches, as ``MissingTables``) that have a name level
+(``name_levels``: case_id, value, rank 0 exact / 1 variant / 2 nickname, computed by the
+caller), a photo pair, or a census division with a stated age the poster's age allows; never an
+ad before the disappearance. Each pair's comparison levels are computed in SQL and their weights
+summed (``missing_sql.score_expression``, weights given by the model); per case only the best
+``top`` pairs (score, then ad id) come back, with every possible "anchor" pair (photo within
+distance 10, or an exact/variant name with a score near or above 0). ``score_pairs`` scores
+given pairs the same way (ads tied to an anchor). Nothing is logged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from safelight.store.missing_sql import (
+    AD_COLS,
+    AGE_OK,
+    EPS,
+    EXACT_PHOTO,
+    OVER_10,
+    POSTER_COLS,
+    POSTERS_AND_ADS,
+    PREPARED,
+    score_expression,
+)
+
+if TYPE_CHECKING:
+    import duckdb
+
+__all__ = ["MissingEvidence"]
+
+_COLUMNS = (
+    "ad_id, version, extracted_at, posted, names, ages, places, points, ppoints, regions, photos, "
+    "photo_bits, heights, weights, hair, hair_families, eyes, marks"
+)
+_INSERTED = _COLUMNS.replace(
+    "extracted_at",
+    "(SELECT max(x.extracted_at) FROM extracted_ads x WHERE x.ad_id = _ev.ad_id)",
+)
+
+
+class MissingEvidence:
+    """The ``missing_ad_evidence`` table and the SQL first pass over it."""
+
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, transaction: Any, *, own: bool = False
+    ) -> None:
+        self._con = con
+        self._transaction = transaction
+        self._own = own  # con is this object's own cursor (for a worker thread)
+
+    def for_thread(self) -> MissingEvidence:
+        """A copy on a cursor of its own, for read queries from one other thread; ``close`` it
+        when done."""
+        return MissingEvidence(self._con.cursor(), self._transaction, own=True)
+
+    def close(self) -> None:
+        if self._own:
+            self._con.close()
+
+    def stale_ad_ids(self, version: str) -> list[str]:
+        """Extracted ads without evidence of ``version`` read from their latest extraction."""
+        rows = self._con.execute(
+            "SELECT x.ad_id FROM extracted_ads x LEFT JOIN missing_ad_evidence e "
+            "ON e.ad_id = x.ad_id AND e.version = ? "
+            "AND e.extracted_at IS NOT DISTINCT FROM x.extracted_at "
+            "WHERE e.ad_id IS NULL ORDER BY x.ad_id",
+            [version],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def write(self, rows: pa.Table) -> None:
+        """Store evidence rows (``adstore.EVIDENCE_SCHEMA``), replacing those of the same ads,
+        each stamped with the time of the extraction it was read from."""
+        if not rows.num_rows:
+            return
+        with self._transaction():
+            self._con.register("_ev", rows)
+            try:
+                self._con.execute(
+                    "DELETE FROM missing_ad_evidence WHERE ad_id IN (SELECT ad_id FROM _ev)"
+                )
+                self._con.execute(
+                    f"INSERT INTO missing_ad_evidence ({_COLUMNS}) SELECT {_INSERTED} FROM _ev"
+                )
+            finally:
+                self._con.unregister("_ev")
+
+    def count(self) -> int:
+        row = self._con.execute("SELECT count(*) FROM missing_ad_evidence").fetchone()
+        return int(row[0]) if row else 0
+
+    def rows(self, ad_ids: Iterable[str]) -> pa.Table:
+        """The evidence rows of these ads."""
+        cursor = self._con.cursor()
+        try:
+            cursor.register("_ids", pa.table({"ad_id": pa.array(list(ad_ids), pa.string())}))
+            return cursor.sql(
+                f"SELECT {_COLUMNS} FROM missing_ad_evidence SEMI JOIN _ids USING (ad_id)"
+            ).to_arrow_table()
+        finally:
+            cursor.close()
+
+    def sample(self, n: int, seed: int = 0) -> pa.Table:
+        """About ``n`` evidence rows drawn at random (repeatable per seed)."""
+        return self._run(
+            f"SELECT {_COLUMNS} FROM missing_ad_evidence "
+            f"USING SAMPLE reservoir({int(n)} ROWS) REPEATABLE ({int(seed)}) ORDER BY ad_id",
+            {},
+            {},
+        )
+
+    def distinct_names(self) -> list[str]:
+        rows = self._con.execute(
+            "SELECT DISTINCT unnest(names) AS n FROM missing_ad_evidence ORDER BY n"
+        ).fetchall()
+        return [r[0] for r in rows if r[0] is not None]
+
+    def photo_pairs(self, batch: int, posters: pa.Table) -> pa.Table:
+        """``case_id, ad_id, d`` for every pair not yet compared whose photos are within pHash
+        distance ``d`` <= 10, found exactly: split into 4 bands of 16 bits, two photos within
+        10 bits differ by at most 2 bits in some band, so each poster band is keyed with its
+        137 variants of 0-2 flipped bits and joined on equality (one query for every poster;
+        the output is small)."""
+        sql = f"""
+        WITH {POSTERS_AND_ADS},
+        masks AS (
+            SELECT CAST(0 AS UBIGINT) AS m
+            UNION ALL SELECT CAST(1 AS UBIGINT) << j FROM range(16) a(j)
+            UNION ALL SELECT (CAST(1 AS UBIGINT) << j) | (CAST(1 AS UBIGINT) << k)
+            FROM range(16) a(j), range(16) b(k) WHERE j < k
+        ),
+        keys AS (
+            SELECT b.case_id, b.done, b.bits, t.i,
+                   xor((b.bits >> (16 * t.i)) & 65535, m.m) AS band
+            FROM (SELECT case_id, done, unnest(p_photo_bits) AS bits FROM pp) b,
+                 range(4) t(i), masks m
+        )
+        SELECT h.case_id, x.ad_id, min(bit_count(xor(x.bits, h.bits))) AS d
+        FROM (
+            SELECT y.ad_id, y.batch, y.bits, t.i, (y.bits >> (16 * t.i)) & 65535 AS band
+            FROM (SELECT ad_id, batch, unnest(photo_bits) AS bits FROM ev) y, range(4) t(i)
+        ) x JOIN keys h ON h.i = x.i AND h.band = x.band
+        WHERE x.batch > h.done AND bit_count(xor(x.bits, h.bits)) <= 10
+        GROUP BY ALL
+        """
+        return self._run(sql, {"_posters": posters}, {"batch": batch})
+
+    def first_pass(
+        self,
+        batch: int,
+        posters: pa.Table,
+        name_levels: pa.Table,
+        photo_pairs: pa.Table,
+        weights: Mapping[str, Mapping[str, float]],
+        prior_weight: float,
+        top: int,
+        slack: float = 0.0,
+    ) -> pa.Table:
+        """Per case: ``pairs`` (blocked), ``top`` (the best ``top`` of {ad_id, score} by score
+        then ad id) and ``anchors`` (list of {ad_id, score, photo_d, rank}); see the module
+        docstring. ``posters``: ``safelight.missing.firstpass.POSTER_SCHEMA`` (the caller sends
+        a few at a time: the name pairs of common names are many); ``photo_pairs``: from
+        ``photo_pairs``; ``slack``: the most that comparisons made outside SQL can add (a name
+        anchor needs probability 0.5: a score of at least -slack)."""
+        score_sql = score_expression(weights, prior_weight)
+        floor = -(EPS + float(slack))
+        sql = f"""
+        WITH {POSTERS_AND_ADS},
+        name_pairs AS (
+            SELECT p.case_id, x.ad_id, min(n.rank) AS rank
+            FROM (SELECT ad_id, batch, unnest(names) AS name FROM ev) x
+            JOIN _name_levels n ON n.value = x.name
+            JOIN pp p ON p.case_id = n.case_id AND x.batch > p.done
+            GROUP BY ALL
+        ),
+        strong AS (
+            SELECT case_id, ad_id, min(rank) AS rank, min(d) AS d FROM (
+                SELECT case_id, ad_id, rank, CAST(NULL AS BIGINT) AS d FROM name_pairs
+                UNION ALL
+                SELECT f.case_id, f.ad_id, 9, f.d FROM _photo_pairs f SEMI JOIN pp USING (case_id)
+            ) GROUP BY ALL
+        ),
+        _pairs0 AS (
+            SELECT s.case_id, e.ad_id, s.rank, coalesce(s.d, {OVER_10}) AS photo_d,
+                   {AD_COLS}, {POSTER_COLS}
+            FROM strong s JOIN ev e ON e.ad_id = s.ad_id JOIN pp p ON p.case_id = s.case_id
+            WHERE e.posted IS NULL OR e.posted >= p.date_missing
+            UNION ALL
+            SELECT p.case_id, e.ad_id, 9 AS rank, {OVER_10} AS photo_d,
+                   {AD_COLS}, {POSTER_COLS}
+            FROM (SELECT *, unnest(regions) AS division FROM ev) e
+            JOIN pp p ON p.region = e.division AND e.batch > p.done
+            WHERE e.posted IS NOT NULL AND e.posted >= p.date_missing AND len(e.ages) > 0
+              AND NOT EXISTS (SELECT 1 FROM strong s
+                              WHERE s.case_id = p.case_id AND s.ad_id = e.ad_id)
+        ),
+        {PREPARED.strip().replace("{age_ok}", AGE_OK)},
+        scored AS (
+            SELECT case_id, ad_id, rank, photo_d, {score_sql} AS score FROM _cand
+        )
+        SELECT case_id, count(*) AS pairs,
+               min_by({{'ad_id': ad_id, 'score': score}}, {{'s': -score, 'a': ad_id}},
+                      {int(top)}) AS top,
+               coalesce(list({{'ad_id': ad_id, 'score': score, 'photo_d': photo_d,
+                               'rank': rank}}) FILTER (WHERE photo_d <= 10
+                               OR (rank <= 1 AND score >= {floor!r})), []) AS anchors
+        FROM scored GROUP BY case_id ORDER BY case_id
+        """
+        tables = {"_posters": posters, "_name_levels": name_levels, "_photo_pairs": photo_pairs}
+        return self._run(sql, tables, {"batch": batch})
+
+    def score_pairs(
+        self,
+        pairs: pa.Table,
+        posters: pa.Table,
+        name_levels: pa.Table,
+        weights: Mapping[str, Mapping[str, float]],
+        prior_weight: float,
+    ) -> pa.Table:
+        """``case_id, ad_id, score, photo_d, rank`` for given ``(case_id, ad_id)`` pairs (no
+        blocking, any batch)."""
+        score_sql = score_expression(weights, prior_weight)
+        sql = f"""
+        WITH pp AS (SELECT * FROM _posters),
+        ranks AS (
+            SELECT q.case_id, q.ad_id, min(n.rank) AS rank
+            FROM _pairs q JOIN (SELECT ad_id, unnest(names) AS name FROM missing_ad_evidence
+                                SEMI JOIN _pairs USING (ad_id)) x ON x.ad_id = q.ad_id
+            JOIN _name_levels n ON n.value = x.name AND n.case_id = q.case_id
+            GROUP BY ALL
+        ),
+        _pairs0 AS (
+            SELECT q.case_id, q.ad_id, coalesce(r.rank, 9) AS rank, {EXACT_PHOTO} AS photo_d,
+                   {AD_COLS}, {POSTER_COLS}
+            FROM _pairs q JOIN missing_ad_evidence e ON e.ad_id = q.ad_id
+            JOIN pp p ON p.case_id = q.case_id
+            LEFT JOIN ranks r ON r.case_id = q.case_id AND r.ad_id = q.ad_id
+        ),
+        {PREPARED.strip().replace("{age_ok}", "true")}
+        SELECT case_id, ad_id, {score_sql} AS score, photo_d, rank FROM _cand
+        ORDER BY case_id, ad_id
+        """
+        return self._run(
+            sql, {"_pairs": pairs, "_posters": posters, "_name_levels": name_levels}, {}
+        )
+
+    def _run(self, sql: str, tables: Mapping[str, pa.Table], params: Mapping[str, Any]) -> pa.Table:
+        cursor = self._con if self._own else self._con.cursor()
+        try:
+            for name, table in tables.items():
+                cursor.register(name, table)
+            return cursor.sql(sql, params=dict(params) or None).to_arrow_table()
+        finally:
+            if self._own:
+                for name in tables:
+                    cursor.unregister(name)
+            else:
+                cursor.close()
