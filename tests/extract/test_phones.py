@@ -448,3 +448,9 @@ def test_labels_and_prefixes_without_spaces_still_mask(text: str) -> None:
 def test_unicode_digits_plainly_grouped_are_labelled() -> None:
     (match,) = find_phones("call ９０３ ３１２ １８８７")
     assert match.detail["obfuscation"] == ["unicode_digits"]
+
+
+def test_number_words_with_letters_the_regex_folds_do_not_crash() -> None:
+    # "ı" (dotless), "İ" and "ſ" match i/s without case but lower-case to something else.
+    for text in ("trıple 5 nıne 0 three 312 1887", "TRİPLE 5 903 312 1887", "ſix 9 0 3 312 1887"):
+        assert [m.value for m in find_phones(text)] == ["+19033121887"]

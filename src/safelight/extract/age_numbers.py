@@ -130,6 +130,7 @@ def fuzzy_number(token: str) -> int | None:
 # Unicode digits
 
 
+@lru_cache(maxsize=1024)
 def _digit_value(ch: str) -> str | None:
     if ch in SPECIAL:
         return SPECIAL[ch]
@@ -160,6 +161,7 @@ _OTHER_DIGITS = _class([chr(c) for c in range(0x80, 0x20000) if chr(c).isdecimal
 _OTHER_DIGIT = re.compile(f"[{_OTHER_DIGITS}]")
 _UNICODE_DIGIT = re.compile(rf"[0-9]\ufe0f?\u20e3|[{_OTHER_DIGITS}]")
 _ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
 class DigitMap:
@@ -190,16 +192,28 @@ def ascii_digits(text: str) -> DigitMap | None:
     starts: list[int] = []
     ends: list[int] = []
     pos = 0
-    for m in _UNICODE_DIGIT.finditer(text):
-        s, e = m.span()
-        parts.append(text[pos:s])
-        starts.extend(range(pos, s))
-        ends.extend(range(pos + 1, s + 1))
-        digits = m.group()[0] if "\u20e3" in m.group() else _digit_value(m.group()) or ""
-        parts.append(digits)
-        starts.extend([s] * len(digits))
-        ends.extend([e] * len(digits))
-        pos = e
+    # Every match holds a non-ASCII character (a keycap's digit is the ASCII character just
+    # before one): scanning only the non-ASCII runs gives the same matches as the whole text.
+    for run in _NON_ASCII_RUN.finditer(text):
+        lo, hi = run.span()
+        if lo and "0" <= text[lo - 1] <= "9":
+            lo -= 1
+        for m in _UNICODE_DIGIT.finditer(text, lo, hi):
+            s, e = m.span()
+            if pos < s:
+                parts.append(text[pos:s])
+                starts.extend(range(pos, s))
+                ends.extend(range(pos + 1, s + 1))
+            tok = m.group()
+            digits = tok[0] if "\u20e3" in tok else _digit_value(tok) or ""
+            parts.append(digits)
+            if len(digits) == 1:
+                starts.append(s)
+                ends.append(e)
+            else:
+                starts.extend([s] * len(digits))
+                ends.extend([e] * len(digits))
+            pos = e
     parts.append(text[pos:])
     starts.extend(range(pos, len(text)))
     ends.extend(range(pos + 1, len(text) + 1))

@@ -57,7 +57,7 @@ from safelight.extract.age_scan import (
     person_starts,
     short_start,
 )
-from safelight.extract.base import Match
+from safelight.extract.base import Match, lowered
 
 __all__ = ["EXTRACTOR", "AgeExtractor", "parse_number"]
 
@@ -98,13 +98,13 @@ class _Scan:
         self.blocked = blocked
         self.taken: list[tuple[int, int]] = []
         self.out: list[Match] = []
-        low = text.lower()
+        low = lowered(text)
         fast = len(low) == len(text) and (text.isascii() or not C.FOLD_EXTRA.search(text))
         # Looks at the lower-case text; rare Unicode case changes keep offsets, lose the looks.
         self.low = low if len(low) == len(text) else text
         self.src = low if fast else text  # what the case-insensitive patterns scan
         self.p = C.LOWER if fast else C.AS_WRITTEN
-        self.words = any(w in self.low for w in C.WORD_HINTS)
+        self.words = _has_any(self.low, C.WORD_HINTS)
         self.windows = Windows.find(text, blocked, self.p.never_age.match, self.src)
         self.spans = self.windows.spans()
         if self.words:
@@ -173,7 +173,7 @@ class _Scan:
     def run(self) -> list[Match]:
         text, p, src, w = self.text, self.p, self.src, self.windows
         anchored, words = self.anchored, self.words
-        if self.spans and any(h in self.low for h in C.APPROACH_HINTS):
+        if self.spans and _has_any(self.low, C.APPROACH_HINTS):
             self.approaching()
         if anchored:
             after: Iterable[re.Match[str]] = at_runs(p.cue_after_d, src, w)
@@ -356,6 +356,13 @@ class _Scan:
                 continue
             if self.ok_context(m.start(), m.end("w")):
                 self.add(m.start(), m.end(), m.start("w"), m.end("w"), "misspelled word", value)
+
+
+def _has_any(text: str, words: tuple[str, ...]) -> bool:
+    for word in words:  # noqa: SIM110 -- a plain loop: no generator made per text
+        if word in text:
+            return True
+    return False
 
 
 def _around(

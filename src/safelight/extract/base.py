@@ -8,14 +8,19 @@ place extractor can use the phones already found (area-code region) without a se
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-__all__ = ["Extractor", "Match", "lowered"]
+__all__ = ["Extractor", "Match", "lowered", "lowered_chunk"]
 
 
-@dataclass(frozen=True, slots=True)
+# Marks "no detail given" (a new empty dict each time, like the field's default factory).
+_NO_DETAIL: Any = object()
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class Match:
     """One value found in a text.
 
@@ -32,6 +37,25 @@ class Match:
     end: int | None
     detail: Mapping[str, Any] = field(default_factory=dict)
 
+    def __init__(
+        self,
+        field: str,
+        value: Any,
+        text: str,
+        start: int | None,
+        end: int | None,
+        detail: Mapping[str, Any] = _NO_DETAIL,
+    ) -> None:
+        # The generated __init__ of a frozen dataclass sets each field through
+        # ``object.__setattr__``; the slots' own setters take half the time, and extraction
+        # makes a Match for every value it finds.
+        _set_field(self, field)
+        _set_value(self, value)
+        _set_text(self, text)
+        _set_start(self, start)
+        _set_end(self, end)
+        _set_detail(self, {} if detail is _NO_DETAIL else detail)
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "value": self.value,
@@ -44,6 +68,11 @@ class Match:
         return out
 
 
+_set_field, _set_value, _set_text, _set_start, _set_end, _set_detail = (
+    getattr(Match, name).__set__ for name in ("field", "value", "text", "start", "end", "detail")
+)
+
+
 class Extractor(Protocol):
     field: str
 
@@ -54,6 +83,10 @@ class Extractor(Protocol):
 # text, so it is done once. One tuple, swapped whole, so concurrent callers never see a text
 # paired with another's lower case (the reference also keeps the text alive: ``is`` is safe).
 _LAST_LOWERED: tuple[str, str] = ("", "")
+# The texts of the chunk ``extract_texts`` is running, by id: there each extractor goes over the
+# whole chunk before the next one, so the last text alone would never hit. An entry keeps its
+# text alive, so its id cannot be reused while it is here.
+_CHUNK_LOWERED: dict[int, tuple[str, str]] = {}
 
 
 def lowered(text: str) -> str:
@@ -62,6 +95,22 @@ def lowered(text: str) -> str:
     last = _LAST_LOWERED
     if last[0] is text:
         return last[1]
+    hit = _CHUNK_LOWERED.get(id(text))
+    if hit is not None and hit[0] is text:
+        return hit[1]
     low = text.lower()
     _LAST_LOWERED = (text, low)
     return low
+
+
+@contextmanager
+def lowered_chunk(texts: Sequence[str]) -> Iterator[None]:
+    """Keep the lower-case forms of ``texts`` for ``lowered`` while a chunk is extracted."""
+    keys = [id(text) for text in texts]
+    for key, text in zip(keys, texts, strict=True):
+        _CHUNK_LOWERED[key] = (text, text.lower())
+    try:
+        yield
+    finally:
+        for key in keys:
+            _CHUNK_LOWERED.pop(key, None)

@@ -278,7 +278,10 @@ def iter_chains(text: str) -> list[tuple[int, int]]:
     out = []
     for start, end in spans:
         if end - start >= 7:
-            lead = _LEAD_MOD_RE.search(text, max(0, start - 10), start)
+            lo = max(0, start - 10)
+            # "double"/"triple" end in "le" (letters the regex folds to no other character)
+            has_mod = "le" in text[lo:start].lower()
+            lead = _LEAD_MOD_RE.search(text, lo, start) if has_mod else None
             out.append((lead.start() if lead else start, end))
     return out
 
@@ -325,8 +328,14 @@ def _split_run(text: str, start: int, end: int, t: Tables, units: list[Unit]) ->
         elif kind == "look":
             units.append(Unit(s, e, t.lookalikes[tok], LOOK))
         else:
-            wkind, digits = t.words[tok.lower()]
+            wkind, digits = t.words[tok.translate(_FOLD).lower()]
             units.append(Unit(s, e, digits, WORD if wkind == "digit" else wkind))
+
+
+# Letters ``re.IGNORECASE`` matches to an ASCII letter that ``str.lower`` keeps apart ("ı" ~ "i",
+# "ſ" ~ "s"; "İ" lowers to "i" and a dot): a number word written with one ("nıne") would
+# otherwise not be found in the table.
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 
 
 def _mark_glued(units: list[Unit]) -> None:

@@ -44,7 +44,12 @@ def image_matches(
         ref, sha = _ref_and_sha(image)
         value = None
         if ref and not ref.lower().startswith(_REMOTE):
-            value = _cached_hash(_local_path(ref, base_dir), sha)
+            key = ("sha256", sha)
+            if sha and key in _cache:  # a photo seen before: no path to build
+                _cache.move_to_end(key)
+                value = _cache[key]
+            else:
+                value = _cached_hash(_local_path(ref, base_dir), sha)
         if value is None:
             skipped += 1
         else:

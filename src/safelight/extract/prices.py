@@ -147,6 +147,7 @@ _TITLE_AGE = re.compile(r"[ \t!.]*(?:\n|\Z)")
 _TITLE_DASH = re.compile(r"\s[-–]\s*\Z")
 
 
+@lru_cache(maxsize=4096)
 def _link(gap: str) -> int:
     """How strongly a gap binds its two neighbours: 3 glued, 2 tight, 1 loose, 0 none."""
     if not gap:
@@ -163,6 +164,7 @@ def _amount(num: str, k: str | None) -> int:
     return value * 1000 if k else value
 
 
+@lru_cache(maxsize=1024)
 def _currency(word: str) -> str:
     for pattern, code in _lexicon().currencies:
         if pattern.match(word):
@@ -170,6 +172,7 @@ def _currency(word: str) -> str:
     return "USD"
 
 
+@lru_cache(maxsize=1024)
 def _duration_minutes(word: str) -> int | None:
     for pattern, minutes in _lexicon().durations:
         if pattern.match(word):
@@ -177,7 +180,6 @@ def _duration_minutes(word: str) -> int | None:
     return None
 
 
-# Cheap look after a digit run that rules it out as a price before any window is scanned.
 # Cheap look after a digit run that rules it out as a price before any window is scanned.
 _NEVER_PRICE = re.compile(
     r"(?:\s*(?:%|'|’|lbs?\b|[a-g]\b|dd|-\s*\d+\s*-|/\s*7\b)|:\d)", re.IGNORECASE
@@ -280,7 +282,7 @@ def _tokens(text: str, blocked: list[tuple[int, int]]) -> list[_Tok]:
         for m in token.finditer(source, ws, we):
             kind = kinds[m.lastgroup]
             start, end = m.span()
-            if kind is _SKIP or (blocked and any(s < end and start < e for s, e in blocked)):
+            if kind is _SKIP or (blocked and _overlaps(blocked, start, end)):
                 out.append((_SKIP, start, end, 0, None, False))
             elif kind == "pcur":
                 value = _amount(m["pnum"], m["pk"])
@@ -318,6 +320,13 @@ def _tokens(text: str, blocked: list[tuple[int, int]]) -> list[_Tok]:
                     context = False  # "INCALL SPECIALS - 20" ending a title: the poster's age
                 out.append(_amt(start, end, _amount(m["bnum"], m["bk"]), None, context))
     return out
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    for s, e in spans:  # noqa: SIM110 -- a plain loop: no generator made per token
+        if s < end and start < e:
+            return True
+    return False
 
 
 def _amt(start: int, end: int, value: int, currency: str | None, context: bool) -> _Tok:
