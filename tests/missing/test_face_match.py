@@ -98,7 +98,67 @@ def test_stored_poster_faces_are_compared_with_ad_pictures(
         assert face_match.store_poster_faces(store, [person]) == 1
         assert face_match.store_poster_faces(store, [person]) == 1  # replaced, not added
         assert store.poster_faces.count() == 1
-        found = face_match.face_extras(
-            store, [("C1", "a1"), ("C1", "a2"), ("C2", "a1")], face_match.AdFaces()
-        )
-    assert {k: v.level for k, v in found.items()} == {("C1", "a1"): "same", ("C1", "a2"): "unknown"}
+        found = face_match.FaceHook(store)([("C1", "a1"), ("C1", "a2"), ("C2", "a1")])
+        assert {k: v.level for k, v in found.items()} == {
+            ("C1", "a1"): "same",
+            ("C1", "a2"): "unknown",
+        }
+        capped = face_match.FaceHook(store, per_case=1)
+        assert list(capped([("C1", "a2"), ("C1", "a1")])) == [("C1", "a2")]
+        assert capped([("C1", "a1")]) == {}  # the case's quota of ad pictures is spent
+        assert capped.ad_faces.embedded == 1
+        face_match.store_poster_faces(store, [person], enabled=False)
+        assert store.poster_faces.count() == 0 and not face_match.FaceHook(store)
+
+
+def _face_case(pictures: dict[str, Path], tmp_path: Path) -> Path:
+    import json
+
+    from safelight.pipeline import ingest_paths, run_extract
+    from safelight.store import Store
+
+    body = "Hi im Jaylin, 19 yrs, new in Tulsa. Text 918 555 0143. Upscale, discreet."
+    ads = [
+        {"source": "t", "post_id": post, "posted_at": "2024-05-02T10:00:00Z", "body": body,
+         "location": "Tulsa", "images": [str(pictures[key])]}
+        for post, key in [("1", "no_face"), ("2", "mirrored")]
+    ]  # fmt: skip
+    (tmp_path / "ads.jsonl").write_text("\n".join(json.dumps(a) for a in ads) + "\n")
+    (tmp_path / "posters.csv").write_text(
+        "case_id,name,sex,age_at_missing,date_missing,missing_city,missing_state,photos\n"
+        f"F1,Jaylin Test,F,16,2024-03-01,Tulsa,OK,{pictures['poster']}\n"
+    )
+    db = tmp_path / "f.duckdb"
+    with Store(db) as store:
+        ingest_paths(store, [tmp_path / "ads.jsonl"])
+        run_extract(store)
+    return db
+
+
+@pytest.mark.parametrize("faces_on", [True, False])
+def test_match_compares_faces_of_the_best_pairs(
+    pictures: dict[str, Path], tmp_path: Path, faces_on: bool
+) -> None:
+    from safelight.missing.run import case_leads, import_posters, run_match
+    from safelight.store import Store
+
+    db = _face_case(pictures, tmp_path)
+    with Store(db) as store:
+        imported = import_posters(store, [tmp_path / "posters.csv"], faces=faces_on)
+        assert imported.faces == (1 if faces_on else 0)
+        summary = run_match(store, faces=faces_on)
+        leads = case_leads(store, "F1")
+    assert summary.faces_compared == (2 if faces_on else 0)
+    face = {lead["post_id"]: _level(lead, "face") for lead in leads}
+    if faces_on:  # the two ads read the same; only the face tells them apart
+        assert face == {"2": "same", "1": "unknown"}
+        assert leads[0]["post_id"] == "2"
+        assert leads[0]["probability"] > leads[1]["probability"]
+    else:
+        assert face == {"1": "unknown", "2": "unknown"}
+        assert leads[0]["probability"] == leads[1]["probability"]
+
+
+def _level(lead: dict[str, object], feature: str) -> str:
+    [found] = [c for c in lead["contributions"] if c["feature"] == feature]  # type: ignore[attr-defined]
+    return str(found["level"])

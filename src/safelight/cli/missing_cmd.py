@@ -38,6 +38,9 @@ ReviewerOption = Annotated[
 ]
 
 
+_FACES_DEFAULT = "Default: on when the optional face models are installed."
+
+
 @missing_app.command("import")
 def import_(
     paths: Annotated[
@@ -53,6 +56,15 @@ def import_(
     strict: Annotated[
         bool, typer.Option("--strict", help="Stop with exit code 1 at the first bad poster.")
     ] = False,
+    faces: Annotated[
+        bool | None,
+        typer.Option(
+            "--faces/--no-faces",
+            help="Find and store the faces in poster photos (only posters' faces are "
+            f"stored). {_FACES_DEFAULT}",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Import missing-person posters (CSV headers: case_id, name, aliases, sex, dob,
     age_at_missing, date_missing, missing_city, missing_state, height, weight, hair, eyes,
@@ -70,11 +82,13 @@ def import_(
 
     rejects_path = rejects or default_poster_rejects(db)
     with Store(db) as store:
-        summary = import_posters(store, paths, rejects_path=rejects_path, strict=strict)
+        summary = import_posters(
+            store, paths, rejects_path=rejects_path, strict=strict, faces=faces
+        )
     console.print(
         f"posters: {summary.read:,} read, {summary.stored:,} stored, "
         f"{summary.rejected:,} rejected; photos: {summary.photos:,} "
-        f"({summary.unreadable_photos:,} not readable)",
+        f"({summary.unreadable_photos:,} not readable), faces: {summary.faces:,}",
         highlight=False,
     )
     if summary.rejected:
@@ -93,6 +107,15 @@ def match(
             "--expected-ads", min=0.01, help="Ads a person found in the corpus appears in."
         ),
     ] = 3.0,
+    faces: Annotated[
+        bool | None,
+        typer.Option(
+            "--faces/--no-faces",
+            help="Compare poster faces with the pictures of each case's best ads (in "
+            f"memory; ad faces are never stored). {_FACES_DEFAULT}",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Compare new posters with every ad and old posters with new ads; keep the best leads.
 
@@ -105,11 +128,12 @@ def match(
 
     existing_db(db)
     with Store(db) as store:
-        s = run_match(store, all=all, expected_ads=expected_ads)
+        s = run_match(store, all=all, expected_ads=expected_ads, faces=faces)
     console.print(
         f"match: {s.posters:,} posters ({s.posters_compared:,} compared), {s.ads:,} ads "
         f"({s.new_ads:,} new), {s.pairs:,} pairs scored after blocking "
-        f"({s.rescored:,} explained in full), {s.leads:,} leads in {s.seconds:.1f}s",
+        f"({s.rescored:,} explained in full, {s.faces_compared:,} with faces), "
+        f"{s.leads:,} leads in {s.seconds:.1f}s",
         highlight=False,
     )
 

@@ -17,9 +17,11 @@ from typing import IO, TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from safelight.errors import StrictRejectError
+from safelight.errors import StrictRejectError, UserError
 from safelight.extract.images import phash_file
 from safelight.missing.evidence import Poster
+from safelight.missing.face_match import FACES_MISSING, store_poster_faces
+from safelight.missing.faces import available as face_model_available
 from safelight.missing.model import poster_keys
 from safelight.missing.records import MISSING_SCHEMA, MissingPerson, iter_missing
 from safelight.records import Reject
@@ -40,6 +42,7 @@ class ImportSummary:
     rejected: int = 0
     photos: int = 0
     unreadable_photos: int = 0
+    faces: int = 0  # faces found in poster photos (0 when faces are off or not installed)
     rejects_path: Path | None = None
 
 
@@ -73,7 +76,9 @@ def _photo_hashes(person: MissingPerson, summary: ImportSummary) -> list[tuple[s
     return out
 
 
-def _store_batch(store: Store, persons: list[MissingPerson], summary: ImportSummary) -> None:
+def _store_batch(
+    store: Store, persons: list[MissingPerson], summary: ImportSummary, faces: bool = False
+) -> None:
     if not persons:
         return
     unique = {p.case_id: p for p in persons}  # a case repeated in one batch: the last wins
@@ -95,6 +100,7 @@ def _store_batch(store: Store, persons: list[MissingPerson], summary: ImportSumm
         pa.table(photos, schema=pa.schema([(n, pa.string()) for n in photos])),
         pa.table(keys, schema=pa.schema([(n, pa.string()) for n in keys])),
     )
+    summary.faces += store_poster_faces(store, list(unique.values()), enabled=faces)
 
 
 def import_posters(
@@ -103,8 +109,13 @@ def import_posters(
     *,
     rejects_path: Path | None = None,
     strict: bool = False,
+    faces: bool | None = None,
 ) -> ImportSummary:
-    """Read poster files into the store; a case imported again replaces the stored one."""
+    """Read poster files into the store; a case imported again replaces the stored one.
+    ``faces``: embed the faces in poster photos (None: when the optional models are installed)."""
+    if faces and not face_model_available():
+        raise UserError(FACES_MISSING)
+    faces = face_model_available() if faces is None else faces
     summary = ImportSummary(rejects_path=rejects_path)
     rejects = _RejectsFile(rejects_path)
     batch: list[MissingPerson] = []
@@ -115,7 +126,7 @@ def import_posters(
                 summary.rejected += 1
                 rejects.write(item)
                 if strict:
-                    _store_batch(store, batch, summary)
+                    _store_batch(store, batch, summary, faces)
                     raise StrictRejectError(
                         f"{item.message()} (--strict: stopped there; the {summary.stored:,} "
                         "posters before it are stored)"
@@ -123,9 +134,9 @@ def import_posters(
                 continue
             batch.append(item)
             if len(batch) >= IMPORT_BATCH:
-                _store_batch(store, batch, summary)
+                _store_batch(store, batch, summary, faces)
                 batch = []
-        _store_batch(store, batch, summary)
+        _store_batch(store, batch, summary, faces)
     finally:
         rejects.close()
     log.info("posters: %d read, %d stored, %d rejected", summary.read, summary.stored,

@@ -30,6 +30,8 @@ from safelight.errors import UserError
 from safelight.missing import firstpass
 from safelight.missing.adstore import ad_evidence, evidence_from_row, fill_evidence
 from safelight.missing.evidence import Poster
+from safelight.missing.face_match import FACES_MISSING, FaceHook
+from safelight.missing.faces import available as face_model_available
 from safelight.missing.importing import ImportSummary, import_posters
 from safelight.missing.matching import TwoPass
 from safelight.missing.model import MatchModel
@@ -70,6 +72,7 @@ class MatchSummary:
     evidence_filled: int = 0  # ads whose match evidence was read this run
     pairs: int = 0  # pairs blocked and scored in SQL
     rescored: int = 0  # pairs scored fully (Python, with explanations)
+    faces_compared: int = 0  # pairs whose ad pictures were compared with the poster's face
     leads: int = 0
     lifted: int = 0  # ads tied to an anchor ad of a case (the network's circuit)
     prior: float = 0.0
@@ -115,6 +118,14 @@ def _model(store: Store, posters: list[Poster], expected_ads: float) -> MatchMod
     return model.with_prior(min(0.5, max(1e-9, expected_ads / n_ads)))
 
 
+def _face_hook(store: Store, faces: bool | None) -> FaceHook | None:
+    if faces and not face_model_available():
+        raise UserError(FACES_MISSING)
+    if faces is False or not face_model_available():
+        return None
+    return FaceHook(store)
+
+
 def run_match(
     store: Store,
     *,
@@ -124,12 +135,16 @@ def run_match(
     leads_per_case: int = LEADS_PER_CASE,
     extra: ExtraComparisons | None = None,
     extra_bound: float = 0.0,
+    faces: bool | None = None,
 ) -> MatchSummary:
     """Compare the posters and ads not yet compared (``all``: everything again) and store the
     best leads per case; see the module docstring. ``expected_ads``: ads a person found in the
     corpus is expected to appear in (the prior is ``expected_ads / ads``). ``extra``: a hook
     giving more comparisons (e.g. faces) for the pairs scored fully; ``extra_bound``: the most
-    log2 weight they can add to a pair (keeps the best ``leads_per_case`` exact)."""
+    log2 weight they can add to a pair (keeps the best ``leads_per_case`` exact). ``faces``:
+    compare poster faces with the pictures of each case's best pairs (``face_match.FaceHook``;
+    None: when the optional models are installed and a poster has a face; used when no other
+    ``extra`` hook is given)."""
     started = time.perf_counter()
     tables = store.missing
     if all:
@@ -149,6 +164,9 @@ def run_match(
         summary.prior = model.prior
         by_case = {p.person.case_id: p for p in posters}
         weights, prior_weight = firstpass.sql_weights(model)
+        hook = _face_hook(store, faces) if extra is None else None
+        if hook:
+            extra = hook
         run = TwoPass(
             store, batch, firstpass.poster_table(posters),
             firstpass.name_levels(posters, tables.evidence.distinct_names()), weights,
@@ -159,6 +177,7 @@ def run_match(
         run.run((lambda n: progress("match", n, None)) if progress else None)
         summary.pairs, summary.lifted, summary.leads = run.pairs, run.lifted, run.leads
         summary.rescored = run.rescorer.scored
+        summary.faces_compared = hook.compared if hook else 0
     tables.finish_run(batch, version, leads_per_case)
     summary.seconds = time.perf_counter() - started
     log.info(
