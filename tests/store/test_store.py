@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 import duckdb
@@ -62,6 +63,23 @@ def test_database_from_a_newer_version_is_refused(tmp_path):
     con.close()
     with pytest.raises(SafelightError, match="newer Safelight"):
         Store(path)
+
+
+def test_a_migration_missing_below_the_highest_is_applied(tmp_path):
+    path = tmp_path / "s.duckdb"
+    Store(path).close()
+    gap = available_migrations()[-2]
+    con = duckdb.connect(str(path))
+    tables = re.findall(r"CREATE TABLE (?:IF NOT EXISTS )?(\w+)", gap.sql)
+    for table in tables:
+        con.execute(f"DROP TABLE {table}")
+    con.execute("DELETE FROM schema_migrations WHERE version = ?", [gap.version])
+    con.close()
+    with Store(path) as s:
+        versions = s.query("SELECT version FROM schema_migrations ORDER BY 1")["version"]
+        assert versions.to_pylist() == [m.version for m in available_migrations()]
+        for table in tables:
+            assert s.query(f"SELECT count(*) AS n FROM {table}")["n"][0].as_py() == 0
 
 
 def test_a_file_that_is_not_a_database_is_a_user_error(tmp_path):

@@ -71,9 +71,12 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[Migration]:
             f"this database has schema version {current}, written by a newer Safelight "
             f"(this one knows up to {newest}); upgrade Safelight to open it"
         )
+    done = {int(v) for (v,) in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied: list[Migration] = []
     for migration in known:
-        if migration.version <= current:
+        # any version not applied yet, even below the highest: migrations written on parallel
+        # branches may land out of number order
+        if migration.version in done:
             continue
         con.execute("BEGIN TRANSACTION")
         try:
