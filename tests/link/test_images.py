@@ -33,8 +33,12 @@ def test_images_3_bits_apart_link_20_bits_apart_do_not(ext_rows: Callable) -> No
     edges = res.edges.to_pylist()
     assert len(edges) == 1
     e = edges[0]
-    assert (e["ad_a"], e["ad_b"]) == ("a", "b")
-    assert json.loads(e["detail"]) == {"hash_b": _hex(near), "distance": 3}
+    assert {e["ad_a"], e["ad_b"]} == {"a", "b"}
+    # oriented by hash value (not input order), so every run writes the same row
+    lo, hi = sorted([_hex(base), _hex(near)])
+    assert e["value"] == lo
+    assert json.loads(e["detail"]) == {"hash_b": hi, "distance": 3}
+    assert e["ad_a"] == ("a" if lo == _hex(base) else "b")
 
 
 def test_same_photo_in_several_ads_is_a_star(ext_rows: Callable) -> None:
@@ -103,3 +107,19 @@ def test_radius_setting_is_respected(ext_rows: Callable) -> None:
     )
     assert image_links(t, LinkSettings(image_radius=8)).edges.num_rows == 1
     assert image_links(t, LinkSettings(image_radius=6)).edges.num_rows == 0
+
+
+@pytest.mark.parametrize("radius", [3, 6])
+def test_query_finds_the_neighbours_brute_force_finds(radius: int) -> None:
+    rng = np.random.default_rng(radius)
+    base = rng.integers(0, 2**63, 50, dtype=np.int64).astype(np.uint64)
+    near = base ^ (np.uint64(1) << rng.integers(0, 64, 50).astype(np.uint64))
+    hashes = np.unique(np.concatenate([base, near, rng.integers(0, 2**63, 400).astype(np.uint64)]))
+    queries = hashes[rng.choice(len(hashes), 40, replace=False)]
+    index = HammingIndex(hashes, radius)
+    qi, j, dist = index.query(queries)
+    d = np.bitwise_count(queries[:, None] ^ hashes[None, :])
+    want = {(int(a), int(b)) for a, b in zip(*np.nonzero((d <= radius) & (d > 0)), strict=True)}
+    assert set(zip(qi.tolist(), j.tolist(), strict=True)) == want
+    assert (dist == d[qi, j]).all()
+    assert index.query(queries)[0].tolist() == qi.tolist()  # the sorted blocks are reused

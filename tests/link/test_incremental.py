@@ -75,3 +75,17 @@ def test_a_value_newly_too_common_is_flagged_and_unlinks(tmp_path: Path) -> None
             "+18005550100"
         ]
         assert store.query("SELECT * FROM link_edges WHERE kind = 'phone'").num_rows == 0
+
+
+def test_a_reextracted_ad_relinks_every_ad(tmp_path: Path) -> None:
+    """An ad extracted again may have lost values its stored links rest on: a full relink."""
+    with Store(tmp_path / "s.duckdb") as store:
+        add(store, _specs(20, 1))
+        run_link(store)
+        post_id, _, photo, place, day, name = _specs(20, 1)[0]
+        add(store, [(post_id, "+15125550199", photo, place, day, name)])  # a new phone
+        summary = run_link(store)
+        assert summary.new_ads == 1 and not summary.incremental
+        after = _partition(store)
+        run_link(store, all=True)
+        assert _partition(store) == after

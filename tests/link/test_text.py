@@ -8,7 +8,7 @@ import pyarrow as pa
 from datasketch import MinHash
 
 from safelight.link import LinkSettings, minhash_signatures, text_links, tokenize
-from safelight.link.text import _hash_tokens, optimal_bands
+from safelight.link.text import _hash_tokens, optimal_bands, sketch_texts
 from safelight.records import EXTRACTION_SCHEMA
 
 PEOPLE = [
@@ -162,3 +162,9 @@ def test_boilerplate_shared_by_too_many_ads_is_flagged() -> None:
     tl = text_links(texts, None, LinkSettings(max_group_ads=10))
     assert tl.result.edges.num_rows == 0
     assert tl.result.flagged.column("n_ads").to_pylist() == [30]
+
+
+def test_sketching_in_batches_gives_the_same_sketches() -> None:
+    texts, spans = _ads()
+    whole = sketch_texts(texts, spans)
+    assert sketch_texts(texts, spans, batch=2).equals(whole)

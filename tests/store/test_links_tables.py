@@ -100,3 +100,28 @@ def test_link_inputs_are_read_in_batches(tmp_path: Path) -> None:
             "Waco, TX",
             "Austin, TX",
         }
+
+
+def test_migration_006_creates_the_link_index(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        assert store.schema_version >= 6
+        for table in ("link_text_bands", "link_text_pairs", "link_image_hashes"):
+            assert store.query(f"SELECT count(*) AS n FROM {table}")["n"][0].as_py() == 0
+        for table in ("link_text_keys", "link_text_sigs"):
+            cols = store.query(f"DESCRIBE {table}")["column_name"].to_pylist()
+            assert "tid" in cols
+
+
+def test_a_full_link_stores_the_index_an_incremental_run_reads(tmp_path: Path) -> None:
+    from safelight.pipeline import run_link
+
+    with Store(tmp_path / "s.duckdb") as store:
+        add(store, BASE)
+        run_link(store)
+        hashes = store.query("SELECT * FROM link_image_hashes").to_pylist()
+        assert [(h["n_ads"], h["flagged"]) for h in hashes] == [(2, False)]  # H1 on a1, a2
+        assert store.image_hashes().tolist() == [int("8f3a5c7e9b1d2f40", 16)]
+        # every long-enough distinct text has one band key per band
+        n_texts = store.query("SELECT count(DISTINCT tid) AS n FROM link_text_bands")
+        assert n_texts["n"][0].as_py() == 4  # a0 and a1 share the masked template
+        assert set(store.link_state()) >= {"version", "id_limit", "image_limit", "text_limit"}

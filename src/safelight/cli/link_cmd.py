@@ -69,6 +69,14 @@ def link(
         "too common to link",
         highlight=False,
     )
+    if s.incremental:
+        console.print(
+            f"incremental: only the new ads were sketched; {s.region_ads:,} ads' networks "
+            "recomputed",
+            highlight=False,
+        )
+    elif s.limit_changed:
+        console.print("a frequency limit moved with the new ads: every ad was relinked")
 
 
 def _values(rows: list[dict[str, Any]], limit: int = 12) -> str:

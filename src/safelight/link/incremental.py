@@ -1,27 +1,24 @@
-"""Incremental linking: when new ads arrive, compute only what they change.
+"""Incremental linking: the networks new ads change, and where each part lives.
 
-The rule (issue 4, "adding 10k new ads to a linked 1M store must not redo all the work"):
+The rule (issue 4, "adding 10k new ads to a linked 1M store must not redo all the work"): an
+incremental run costs in proportion to the new ads, plus SQL over the stored link index
+(``store/migrations/006_link_index.sql``), and gives exactly what a full run gives.
 
-- **Text**: tokenising and MinHash (most of the stage's time) run for the new ads only; their
-  sketches (masked-text digest, shingle count, signature) are stored. Grouping, LSH banding
-  and verification then run over the stored sketches of every ad (numpy, no text is read), so
-  text edges and clusters are exactly those of a full run.
-- **Identifiers**: only the values (phone, email, handle) the new ads carry are regrouped,
-  over every ad holding them (a SQL join on extraction values); edges and flags of other
-  values are kept as stored.
-- **Images**: pHash linking (numpy, multi-index hashing) reruns over the stored hashes.
-- **Guard**: values only ever gain ads, so a value's group, neighbourhood and places-in-a-window
-  only grow: a value newly crossing the limit is flagged and the edges it gave are removed (its
-  regrouping replaces them); nothing becomes unflagged. The identifier limit is adaptive over
-  the whole store; when adding ads moves it, the stored flags are no longer those a full run
-  would give, so the run falls back to a full relink (``limit_changed``).
-- **Networks**: the region of change is the new ads and every ad an edge was removed from or
-  added to, with every member of their stored networks. Only the region's components are
-  recomputed (``Networks.build`` on the region's kept edges, then ``Networks.add`` with its new
-  edges) and renamed with ``assign_ids`` (new ids continue after the store's highest), so a
+- **Text** (``incremental_text.py``): only the new ads are tokenised and MinHashed; the LSH
+  buckets they fall into are read back and recomputed, and only the text clusters touched.
+- **Photos** (``incremental_images.py``): the new hashes' neighbours are searched among the
+  stored ones; only the hashes whose ads or neighbourhood changed get new edges and flags.
+- **Identifiers**: only the values new ads hold are regrouped (a SQL join on extraction values).
+- **Guard**: values only gain ads, so a value newly over a limit is flagged and its edges go.
+  The limits are adaptive over the whole store; when new ads move one, every flag could
+  change, so the run becomes a full relink (``LinkSummary.limit_changed``).
+- **Networks** (here): the region of change is the new ads and every ad an edge was removed
+  from or added to, with every member of their stored networks. Only the region's components
+  are recomputed (``Networks.build`` on the region's kept edges, then ``Networks.add`` with its
+  new edges) and renamed with ``assign_ids`` (new ids continue after the store's highest), so a
   network outside the region keeps its id and its rows untouched.
 
-So an incremental run gives the networks a full recompute (``safelight link --all``) gives.
+``safelight.pipeline.link_delta`` runs the steps against the store.
 """
 
 from __future__ import annotations

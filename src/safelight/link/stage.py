@@ -6,7 +6,8 @@ takes the networks (components of two or more ads) and gives them ids with ``ass
 against the previous run's assignment, so an unchanged network keeps its id. Pure: Arrow in,
 Arrow out, no database.
 
-``incremental.py`` holds the incremental form (only links touching new ads).
+It also returns what incremental runs need stored: per-ad sketches, the link index (text band
+keys and verified pairs, per-photo state) and the image and text limits (``incremental.py``).
 
 ``LinkInputs.without(...)`` drops link kinds (the evaluation's ablation: identifiers only,
 + images, + text).
@@ -23,11 +24,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from safelight.link.identifiers import identifier_links
-from safelight.link.images import image_links
+from safelight.link.images import image_links_with_state
 from safelight.link.model import LinkSettings
 from safelight.link.networks import Networks, assign_ids
 from safelight.link.template import TEMPLATE_SCHEMA, cluster_templates
-from safelight.link.text import SKETCH_SCHEMA, link_sketches, sketch_texts
+from safelight.link.text import SKETCH_SCHEMA, link_sketches, sketch_texts, text_ids
 from safelight.versioning import package_version
 
 __all__ = [
@@ -81,7 +82,9 @@ class StageResult:
     templates: pa.Table  # TEMPLATE_SCHEMA
     networks: pa.Table  # ad_id, network_id (ads in networks of two or more)
     sizes: list[int]  # ads per network, largest first
-    sketches: pa.Table | None = None  # SKETCH_SCHEMA per ad (stored for incremental runs)
+    sketches: pa.Table | None = None  # SKETCH_SCHEMA + tid per ad (stored for incremental runs)
+    index: dict[str, pa.Table] | None = None  # the link index tables (006_link_index.sql)
+    limits: dict[str, str] | None = None  # image and text frequency limits used
 
 
 def link_stage(
@@ -96,10 +99,12 @@ def link_stage(
     it from the whole store (else adaptive over ``inputs``)."""
     settings = settings or LinkSettings()
     id_settings = settings if id_limit is None else replace(settings, max_group_ads=id_limit)
-    parts = [
-        identifier_links(inputs.extractions, id_settings, inputs.context),
-        image_links(inputs.extractions, settings, inputs.context),
-    ]
+    images, image_state, image_limit = image_links_with_state(
+        inputs.extractions, settings, inputs.context
+    )
+    parts = [identifier_links(inputs.extractions, id_settings, inputs.context), images]
+    index = {"link_image_hashes": image_state}
+    text_limit = 0
     sketches = SKETCH_SCHEMA.empty_table()
     clusters = pa.table(
         {"ad_id": pa.array([], pa.string()), "cluster_id": pa.array([], pa.string())}
@@ -110,6 +115,9 @@ def link_stage(
         tl = link_sketches(sketches, settings)
         parts.append(tl.result)
         clusters = tl.clusters
+        index["link_text_bands"] = tl.bands
+        index["link_text_pairs"] = tl.pairs
+        text_limit = tl.limit
     edges = pa.concat_tables([p.edges for p in parts])
     flagged = pa.concat_tables([p.flagged for p in parts])
     ads = inputs.texts.column("ad_id").to_pylist() if inputs.texts is not None else []
@@ -130,7 +138,9 @@ def link_stage(
         templates,
         networks,
         sorted((len(c) for c in comps), reverse=True),
-        sketches,
+        sketches.append_column("tid", pa.array(text_ids(sketches.column("text_key")))),
+        index,
+        {"image_limit": str(image_limit), "text_limit": str(text_limit)},
     )
 
 

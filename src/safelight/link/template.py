@@ -92,7 +92,14 @@ def build_template(members: Sequence[Doc], support: float = 0.8, sample: int = 6
     if not members:
         return Template((), 0)
     pivot_norm, _ = members[_pick_pivot(members)]
-    maps = [_align(pivot_norm, norm) for norm, _ in members]
+    # members of one template usually mask to the same tokens: align each distinct one once
+    aligned: dict[tuple[str, ...], dict[int, int]] = {}
+    maps = []
+    for norm, _ in members:
+        key = tuple(norm)
+        if key not in aligned:
+            aligned[key] = _align(pivot_norm, norm)
+        maps.append(aligned[key])
     need = support * len(members)
     keep = [p for p in range(len(pivot_norm)) if sum(p in m for m in maps) >= need]
     # keep only anchors that preserve order in every member (drop crossing matches)

@@ -39,8 +39,11 @@ class LinkSummary:
     seconds: float = 0.0
     skipped: bool = False  # the stored result already covered every ad
     incremental: bool = False  # only the links touching new ads were computed
-    limit_changed: bool = False  # the identifier limit moved: a full relink instead
+    limit_changed: bool = False  # a frequency limit moved: a full relink instead
     region_ads: int = 0  # incremental: ads whose network was recomputed
+    sketched: int = 0  # ads whose text was tokenised and MinHashed in this run
+    region_texts: int = 0  # incremental: distinct texts whose clusters were recomputed
+    photos_searched: int = 0  # incremental: hashes whose neighbours were searched
 
 
 def read_link_inputs(store: Store, *, batch_size: int = 200_000) -> LinkInputs:
@@ -65,8 +68,9 @@ def run_link(
 ) -> LinkSummary:
     """Link the stored ads into networks when ads arrived since the last run. Incremental:
     only the links touching the new ads are computed and only the networks they change are
-    renamed (``safelight.link.incremental``); ``all``, a new link-stage version or a moved
-    identifier limit relink every ad. Networks keep their ids where their membership allows."""
+    renamed (``safelight.pipeline.link_delta``); ``all``, a new link-stage version, a moved
+    frequency limit or re-extracted ads relink every ad. Networks keep their ids where their
+    membership allows."""
     from safelight.link.model import LinkSettings, frequency_limit
     from safelight.link.stage import link_stage, link_version
 
@@ -95,17 +99,27 @@ def run_link(
     )
     if incremental and stored.get("id_limit") != state["id_limit"]:
         incremental, summary.limit_changed = False, True
+    if incremental and store.relinked_sketches():
+        incremental = False  # re-extracted ads: their old links must go, a full run does that
     if incremental:
-        _run_link_incremental(store, summary, settings, id_limit, state, started, progress)
-        return summary
+        from safelight.pipeline.link_delta import run_link_delta
+
+        if run_link_delta(store, summary, settings, id_limit, state, stored, started, progress):
+            return summary
+        summary.limit_changed = True  # the image or text limit moved: relink every ad
     previous = store.network_assignment()
     inputs = read_link_inputs(store)
+    ad_ids = inputs.context.column("ad_id") if inputs.context is not None else pa.array([])
     if progress is not None:
         progress("link", 1, 3)
+    from safelight.link.sketch import SKETCHED
+
+    sketched = SKETCHED[0]
     result = link_stage(inputs, previous, settings, id_limit=id_limit)
+    summary.sketched = SKETCHED[0] - sketched
+    del inputs
     if progress is not None:
         progress("link", 2, 3)
-    ad_ids = inputs.context.column("ad_id") if inputs.context is not None else pa.array([])
     summary.seconds = time.perf_counter() - started
     store.write_links(
         edges=result.edges,
@@ -118,7 +132,8 @@ def run_link(
         new_ads=summary.new_ads,
         seconds=summary.seconds,
         sketches=result.sketches,
-        state=state,
+        state={**state, **(result.limits or {})},
+        index=result.index,
     )
     ids = set(result.networks.column("network_id").to_pylist())
     summary.ads = len(ad_ids)
@@ -131,90 +146,3 @@ def run_link(
     if progress is not None:
         progress("link", 3, 3)
     return summary
-
-
-def _run_link_incremental(
-    store: Store,
-    summary: LinkSummary,
-    settings: LinkSettings,
-    id_limit: int,
-    state: dict[str, str],
-    started: float,
-    progress: ProgressFn | None,
-) -> None:
-    """``run_link`` when the stored result covers all but the new ads (see
-    ``safelight.link.incremental`` for what is recomputed and why it equals a full run)."""
-    from dataclasses import replace as _replace
-
-    from safelight.link.identifiers import identifier_links
-    from safelight.link.images import image_links
-    from safelight.link.incremental import region_networks
-    from safelight.link.model import EDGE_SCHEMA
-    from safelight.link.stage import templates_for
-    from safelight.link.text import link_sketches, sketch_texts
-    from safelight.records import EXTRACTION_SCHEMA
-
-    summary.incremental = True
-    context = store.link_context()
-    # text: sketch the new ads, link over every stored sketch
-    new_rows = pa.Table.from_batches(list(store.new_link_extractions()), schema=EXTRACTION_SCHEMA)
-    batches = list(store.link_texts(only_new=True))
-    new_texts = pa.Table.from_batches(batches) if batches else None
-    spans = new_rows.filter(pa.compute.is_valid(new_rows.column("start")))
-    new_sketches = sketch_texts(new_texts, spans, settings) if new_texts is not None else None
-    old_keys, old_sigs = store.stored_sketches()
-    parts = [old_keys]
-    sig_parts = [old_sigs]
-    if new_sketches is not None:
-        parts.append(new_sketches.select(["ad_id", "text_key", "n_shingles"]))
-        sig_parts.append(new_sketches.select(["text_key", "sig"]))
-    keys = pa.concat_tables(parts).sort_by("ad_id")
-    tl = link_sketches(keys, settings, pa.concat_tables(sig_parts))
-    del keys, old_sigs, sig_parts
-    if progress is not None:
-        progress("link", 1, 3)
-    # identifiers: the values new ads hold; images: every stored hash
-    id_rows = store.identifier_rows_of_new(settings.id_kinds)
-    ids = identifier_links(id_rows, _replace(settings, max_group_ads=id_limit), context)
-    images = pa.Table.from_batches(list(store.image_extractions()), schema=EXTRACTION_SCHEMA)
-    img = image_links(images, settings, context)
-    del images
-    new_edges = pa.concat_tables([ids.edges, img.edges, tl.result.edges]).cast(EDGE_SCHEMA)
-    flagged = pa.concat_tables([ids.flagged, img.flagged, tl.result.flagged])
-    region, kept, touching, previous, next_seq = store.link_region(new_edges)
-    networks, sizes = region_networks(kept, touching, region, previous, next_seq)
-    if progress is not None:
-        progress("link", 2, 3)
-    clusters = tl.clusters
-    region_clusters = clusters.filter(
-        pa.compute.is_in(clusters.column("ad_id"), value_set=pa.array(region, pa.string()))
-    )
-    some = clusters.filter(
-        pa.compute.is_in(
-            clusters.column("cluster_id"),
-            value_set=pa.compute.unique(region_clusters.column("cluster_id")),
-        )
-    )
-    texts, rows = store.link_texts_of(some.column("ad_id").to_pylist())
-    templates = templates_for(texts, rows, some, settings)
-    summary.seconds = time.perf_counter() - started
-    summary.edges, summary.networks = store.write_link_delta(
-        flagged=flagged,
-        clusters=clusters,
-        templates=templates,
-        networks=networks,
-        sketches=new_sketches if new_sketches is not None else tl.clusters.slice(0, 0),
-        version=summary.version,
-        state=state,
-        new_ads=summary.new_ads,
-        seconds=summary.seconds,
-    )
-    ids_now = set(networks.column("network_id").to_pylist())
-    summary.ads = store.ad_count()
-    summary.flagged = store.count_link_flagged()
-    summary.linked_ads = store.count_networked_ads()
-    summary.largest = max(store.largest_network(), sizes[0] if sizes else 0)
-    summary.kept_ids = len(ids_now & set(previous.values()))
-    summary.region_ads = len(region)
-    if progress is not None:
-        progress("link", 3, 3)

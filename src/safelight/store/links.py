@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from safelight.records import EXTRACTION_SCHEMA
+from safelight.store.link_delta import LinkDeltaTables
 
 if TYPE_CHECKING:
     import duckdb
@@ -29,21 +30,20 @@ __all__ = ["LINK_FIELDS", "LinkTables"]
 # Fields the link stage reads: identifiers and photos link, the others mask text slots.
 LINK_FIELDS = ("phone", "email", "handle", "image", "name", "age", "price", "place")
 _EXTRACTION_COLUMNS = ", ".join(f'"{n}"' for n in EXTRACTION_SCHEMA.names)
+# The link stage reads no extraction text or detail: leaving them out saves a gigabyte at 1M.
+_LINK_COLUMNS = (
+    'ad_id, field, value, NULL::VARCHAR AS "text", start, "end", NULL::VARCHAR AS detail'
+)
 _FIELD_LIST = ", ".join(f"'{f}'" for f in LINK_FIELDS)
 _AD_TEXT = (
     "CASE WHEN coalesce(title, '') <> '' THEN title || chr(10) || chr(10) || body ELSE body END"
 )
 _NOT_AREA_CODE = "coalesce(json_extract_string(detail, '$.source'), '') <> 'area code'"
 _NEW = "ad_id IN (SELECT ad_id FROM _link_new)"
-# Stored edges and flags an incremental run replaces: every image and text one, and those of
-# the identifier values new ads hold (temp table _link_keys).
-_SCOPE = (
-    "(e.kind IN ('image', 'text') OR EXISTS (SELECT 1 FROM _link_keys k "
-    "WHERE k.field = e.kind AND k.value = e.value))"
-)
+_INDEX_TABLES = ("link_image_hashes", "link_text_bands", "link_text_pairs")
 
 
-class LinkTables:
+class LinkTables(LinkDeltaTables):
     """Link-stage methods of ``Store`` (uses its connection and transaction helpers)."""
 
     _con: duckdb.DuckDBPyConnection
@@ -78,7 +78,7 @@ class LinkTables:
     def link_extractions(self, batch_size: int = 200_000) -> Iterator[pa.RecordBatch]:
         """Extraction rows (``EXTRACTION_SCHEMA``) of ``LINK_FIELDS``, area-code places left out."""
         return self._stream(
-            f"SELECT {_EXTRACTION_COLUMNS} FROM extractions WHERE field IN ({_FIELD_LIST}) "
+            f"SELECT {_LINK_COLUMNS} FROM extractions WHERE field IN ({_FIELD_LIST}) "
             f"AND (field <> 'place' OR {_NOT_AREA_CODE})",
             batch_size,
         )
@@ -109,16 +109,10 @@ class LinkTables:
     def new_link_extractions(self, batch_size: int = 200_000) -> Iterator[pa.RecordBatch]:
         """``link_extractions`` of the new ads only."""
         sql = (
-            f"SELECT {_EXTRACTION_COLUMNS} FROM extractions WHERE field IN ({_FIELD_LIST}) "
+            f"SELECT {_LINK_COLUMNS} FROM extractions WHERE field IN ({_FIELD_LIST}) "
             f"AND (field <> 'place' OR {_NOT_AREA_CODE}) AND {_NEW}"
         )
         return iter(self._con.sql(sql).to_arrow_table().to_batches(batch_size))
-
-    def image_extractions(self, batch_size: int = 500_000) -> Iterator[pa.RecordBatch]:
-        """Extraction rows of field ``image`` (every ad)."""
-        return self._stream(
-            f"SELECT {_EXTRACTION_COLUMNS} FROM extractions WHERE field = 'image'", batch_size
-        )
 
     def identifier_rows_of_new(self, kinds: tuple[str, ...]) -> pa.Table:
         """Extraction rows of every ad holding an identifier a new ad holds (and the keys, kept
@@ -142,14 +136,6 @@ class LinkTables:
         ).fetchall()
         return [r[0] for r in rows]
 
-    def stored_sketches(self) -> tuple[pa.Table, pa.Table]:
-        """(``ad_id, text_key, n_shingles`` in ad_id order, ``text_key, sig``) as stored."""
-        keys = self._con.sql(
-            "SELECT ad_id, text_key, n_shingles FROM link_text_keys ORDER BY ad_id"
-        ).to_arrow_table()
-        sigs = self._con.sql("SELECT text_key, sig FROM link_text_sigs").to_arrow_table()
-        return keys, sigs
-
     def count_unsketched(self, version: str) -> int:
         """Linked ads with no stored sketch (a store linked before sketches were kept)."""
         return self._one(
@@ -157,56 +143,6 @@ class LinkTables:
             "WHERE l.version = ?",
             [version],
         )
-
-    def link_region(
-        self, new_edges: pa.Table
-    ) -> tuple[list[str], pa.Table, pa.Table, dict[str, str], int]:
-        """Where this run's edges change the stored ones: (region ad ids, kept stored edges
-        touching the region, new edges touching it, the region's stored network ids, the next
-        free network sequence number). See ``safelight.link.incremental``."""
-        con = self._con
-        con.register("_new_edges_view", new_edges)
-        try:
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE _link_new_edges AS SELECT * FROM _new_edges_view"
-            )
-        finally:
-            con.unregister("_new_edges_view")
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE _link_region AS
-            WITH old AS (SELECT ad_a, ad_b, kind FROM link_edges e WHERE {_SCOPE}),
-                 new AS (SELECT ad_a, ad_b, kind FROM _link_new_edges),
-                 changed AS ((SELECT * FROM old EXCEPT SELECT * FROM new)
-                             UNION ALL (SELECT * FROM new EXCEPT SELECT * FROM old)),
-                 touched AS (SELECT ad_a AS ad_id FROM changed UNION SELECT ad_b FROM changed
-                             UNION SELECT ad_id FROM _link_new)
-            SELECT ad_id FROM touched
-            UNION SELECT n.ad_id FROM networks n SEMI JOIN
-                (SELECT network_id FROM networks SEMI JOIN touched USING (ad_id)) USING (network_id)
-            """
-        )
-        region = [r[0] for r in con.sql("SELECT ad_id FROM _link_region ORDER BY ad_id").fetchall()]
-        touching = (
-            "(ad_a IN (SELECT ad_id FROM _link_region) OR ad_b IN (SELECT ad_id FROM _link_region))"
-        )
-        kept = con.sql(
-            f"SELECT ad_a, ad_b, kind, value, weight, detail FROM link_edges e "
-            f"WHERE NOT {_SCOPE} AND {touching}"
-        ).to_arrow_table()
-        new = con.sql(
-            f"SELECT ad_a, ad_b, kind, value, weight, detail FROM _link_new_edges WHERE {touching}"
-        ).to_arrow_table()
-        previous = dict(
-            con.sql(
-                "SELECT ad_id, network_id FROM networks SEMI JOIN _link_region USING (ad_id)"
-            ).fetchall()
-        )
-        top = self._one(
-            "SELECT max(TRY_CAST(substr(network_id, 2) AS BIGINT)) FROM networks "
-            "WHERE network_id LIKE 'N%'"
-        )
-        return region, kept, new, previous, top + 1
 
     def link_texts_of(self, ad_ids: list[str]) -> tuple[pa.Table, pa.Table]:
         """(``ad_id, text``, link extraction rows) of the given ads (templates)."""
@@ -225,20 +161,25 @@ class LinkTables:
             con.unregister("_ids_view")
         return texts, rows.cast(EXTRACTION_SCHEMA)
 
-    def link_context(self) -> pa.Table:
-        """``ad_id, place, posted_at`` of every ad (place may be null)."""
+    def link_context(self, ad_ids: list[str] | None = None) -> pa.Table:
+        """``ad_id, place, posted_at`` of every ad, or of the given ones (place may be null)."""
+        sql = f"""
+            WITH first_place AS (
+                SELECT ad_id, arg_min(value, coalesce(start, 0)) AS place FROM extractions
+                WHERE field = 'place' AND {_NOT_AREA_CODE} {{only}} GROUP BY ad_id)
+            SELECT a.ad_id, coalesce(p.place, nullif(trim(a.location), '')) AS place,
+                   a.posted_at
+            FROM ads a LEFT JOIN first_place p USING (ad_id) {{where}}
+            """
+        if ad_ids is not None:
+            self._temp("_link_ctx", pa.table({"ad_id": pa.array(ad_ids, pa.string())}))
+            only = "AND ad_id IN (SELECT ad_id FROM _link_ctx)"
+            return self._con.sql(
+                sql.format(only=only, where="WHERE a.ad_id IN (SELECT ad_id FROM _link_ctx)")
+            ).to_arrow_table()
         cursor = self._con.cursor()
         try:
-            return cursor.sql(
-                f"""
-                WITH first_place AS (
-                    SELECT ad_id, arg_min(value, coalesce(start, 0)) AS place FROM extractions
-                    WHERE field = 'place' AND {_NOT_AREA_CODE} GROUP BY ad_id)
-                SELECT a.ad_id, coalesce(p.place, nullif(trim(a.location), '')) AS place,
-                       a.posted_at
-                FROM ads a LEFT JOIN first_place p USING (ad_id)
-                """
-            ).to_arrow_table()
+            return cursor.sql(sql.format(only="", where="")).to_arrow_table()
         finally:
             cursor.close()
 
@@ -279,6 +220,7 @@ class LinkTables:
         seconds: float | None = None,
         sketches: pa.Table | None = None,
         state: dict[str, str] | None = None,
+        index: dict[str, pa.Table] | None = None,
     ) -> None:
         """Replace every link table in one transaction. ``networks``: ``ad_id, network_id``
         (ads in networks of two or more); ``linked``: the ad ids this result covers;
@@ -306,6 +248,10 @@ class LinkTables:
             self._con.execute("DELETE FROM link_state")
             if sketches is not None:
                 self._insert_sketches(sketches)
+            for name in _INDEX_TABLES:
+                self._con.execute(f"DELETE FROM {name}")
+                if index and name in index:
+                    self._insert(name, index[name])
             self._put_state(state or {})
             self._con.execute("DELETE FROM linked_ads")
             self._con.register("_linked", linked_table)
@@ -329,81 +275,29 @@ class LinkTables:
                 self._con.unregister("_rows")
 
     def _insert_sketches(self, sketches: pa.Table) -> None:
-        self._insert("link_text_keys", sketches.select(["ad_id", "text_key", "n_shingles"]))
-        if sketches.num_rows:
-            self._con.register("_sk", sketches.select(["text_key", "sig"]))
-            try:
-                self._con.execute(
-                    "INSERT INTO link_text_sigs SELECT text_key, any_value(sig) FROM _sk "
-                    "WHERE text_key NOT IN (SELECT text_key FROM link_text_sigs) GROUP BY text_key"
-                )
-            finally:
-                self._con.unregister("_sk")
+        """Sketches with their ``tid`` (``text.text_ids``)."""
+        if not sketches.num_rows:
+            return
+        self._con.register(
+            "_sk", sketches.select(["ad_id", "text_key", "n_shingles", "tid", "sig"])
+        )
+        try:
+            self._con.execute(
+                "INSERT INTO link_text_keys (ad_id, text_key, n_shingles, tid) "
+                "SELECT ad_id, text_key, n_shingles, tid FROM _sk"
+            )
+            self._con.execute(
+                "INSERT INTO link_text_sigs (text_key, sig, tid) SELECT text_key, any_value(sig), "
+                "any_value(tid) FROM _sk WHERE text_key NOT IN (SELECT text_key FROM "
+                "link_text_sigs) GROUP BY text_key"
+            )
+        finally:
+            self._con.unregister("_sk")
 
     def _put_state(self, state: dict[str, str]) -> None:
         for name, value in state.items():
             self._con.execute("DELETE FROM link_state WHERE name = ?", [name])
             self._con.execute("INSERT INTO link_state VALUES (?, ?)", [name, value])
-
-    def write_link_delta(
-        self,
-        *,
-        flagged: pa.Table,
-        clusters: pa.Table,
-        templates: pa.Table,
-        networks: pa.Table,
-        sketches: pa.Table,
-        version: str,
-        state: dict[str, str],
-        new_ads: int,
-        seconds: float | None = None,
-    ) -> tuple[int, int]:
-        """Apply an incremental run in one transaction (after ``link_region``): its edges
-        (``_link_new_edges``) and ``flagged`` replace the stored ones in scope, ``networks``
-        replaces the region's rows, ``templates`` replace those of the clusters it names or
-        the region's ads had, the new ads' sketches are added and they count as linked.
-        Returns (edges, networks) now stored."""
-        con = self._con
-        with self._transaction():
-            con.execute(f"DELETE FROM link_edges e WHERE {_SCOPE}")
-            con.execute(
-                "INSERT INTO link_edges SELECT ad_a, ad_b, kind, value, weight, detail "
-                "FROM _link_new_edges"
-            )
-            con.execute(f"DELETE FROM link_flagged e WHERE {_SCOPE}")
-            self._insert(
-                "link_flagged", flagged.select(["kind", "value", "n_ads", "n_places", "reason"])
-            )
-            con.execute(
-                "DELETE FROM text_templates WHERE cluster_id IN (SELECT cluster_id FROM "
-                "text_clusters SEMI JOIN _link_region USING (ad_id))"
-            )
-            tpl = templates.select(["cluster_id", "n_ads", "template", "slots"])
-            if tpl.num_rows:
-                con.register("_tpl", tpl)
-                try:
-                    con.execute(
-                        "DELETE FROM text_templates WHERE cluster_id IN "
-                        "(SELECT cluster_id FROM _tpl)"
-                    )
-                finally:
-                    con.unregister("_tpl")
-            self._insert("text_templates", tpl)
-            con.execute("DELETE FROM text_clusters")
-            self._insert("text_clusters", clusters.select(["ad_id", "cluster_id"]))
-            con.execute("DELETE FROM networks WHERE ad_id IN (SELECT ad_id FROM _link_region)")
-            self._insert("networks", networks.select(["ad_id", "network_id"]))
-            self._insert_sketches(sketches)
-            self._put_state(state)
-            con.execute("INSERT INTO linked_ads SELECT ad_id, ? FROM _link_new", [version])
-            n_edges = self._one("SELECT count(*) FROM link_edges")
-            n_networks = self._one("SELECT count(DISTINCT network_id) FROM networks")
-            n_ads = self._one("SELECT count(*) FROM linked_ads WHERE version = ?", [version])
-            con.execute(
-                "INSERT INTO link_runs VALUES (now(), ?, ?, ?, ?, ?, ?)",
-                [version, n_ads, new_ads, n_edges, n_networks, seconds],
-            )
-        return n_edges, n_networks
 
     def count_link_flagged(self) -> int:
         return self._one("SELECT count(*) FROM link_flagged")
