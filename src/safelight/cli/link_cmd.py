@@ -39,15 +39,19 @@ NetworkArgument = Annotated[
 def link(
     db: DbOption = DEFAULT_DB,
     all: Annotated[
-        bool, typer.Option("--all", help="Link again even when no ad is new since the last run.")
+        bool,
+        typer.Option(
+            "--all", help="Relink every ad from scratch (the same result as the incremental run)."
+        ),
     ] = False,
 ) -> None:
     """Link the stored ads into networks: shared phones, emails and handles, reused photos and
     near-duplicate text (one template, different fillers), each link with its evidence.
 
-    Runs when ads arrived or were re-extracted since the last link run; networks keep their
-    ids when their membership is unchanged. Values shared by implausibly many ads (a
-    switchboard, a stock photo, boilerplate) are flagged and do not link.
+    Incremental: only the ads new since the last run are sketched and looked up against what the
+    store keeps. Networks keep their ids when their membership is unchanged. Values shared by
+    implausibly many ads (a switchboard, a stock photo, boilerplate) are flagged and do not
+    link.
 
     Example:
 
