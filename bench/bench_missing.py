@@ -136,8 +136,11 @@ def main() -> int:
     args.workdir.mkdir(parents=True, exist_ok=True)
     base, fill = build_base(args.workdir, args.base_ads, max(args.posters), args.seed)
     per_ad = 1e3 * fill["cpu"] / max(1, fill["ads"])
-    print(f"evidence stored once per ad: {fill['ads']:,.0f} ads in {fill['wall']:.1f}s wall, "
-          f"{fill['cpu']:.1f}s CPU ({per_ad:.2f} ms CPU per ad)")  # fmt: skip
+    if fill["ads"]:  # paid once per ad, when it arrives: not part of any cell below
+        print(f"evidence stored once per ad: {fill['ads']:,.0f} ads in {fill['wall']:.1f}s wall, "
+              f"{fill['cpu']:.1f}s CPU ({per_ad:.2f} ms CPU per ad)")  # fmt: skip
+    else:
+        print(f"evidence already stored in {base} (delete it to time the fill again)")
     print(f"{'ads':>10} {'posters':>8} {'wall s':>8} {'CPU s':>8} {'pairs/poster':>13} "
           f"{'full/poster':>12} {'peak RSS MB':>12} {'load':>5}")  # fmt: skip
     for ads in args.ads:

@@ -19,15 +19,17 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
         ("bench_extract.py", ["--sizes", "400"]),
         ("bench_score.py", ["--sizes", "400"]),
         ("bench_link.py", ["--ads", "2000"]),
+        ("bench_link_incremental.py", ["--ads", "2000", "--new", "200"]),
         ("bench_extract_fields.py", ["--ads", "100", "--repeat", "1"]),
         ("eval_linking.py", ["--ads", "600", "--noise", "medium"]),
         ("eval_risk_ranking.py", ["--ads", "1500"]),
+        ("bench_missing.py", ["--ads", "300", "700", "--posters", "6", "--base-ads", "300"]),
     ],
 )
 def test_benchmark_runs(script: str, args: list[str], tmp_path: Path) -> None:
     workdir = (
         ["--workdir", str(tmp_path)]
-        if script in {"bench_ingest.py", "bench_extract.py", "bench_score.py"}
+        if script in {"bench_ingest.py", "bench_extract.py", "bench_score.py", "bench_missing.py"}
         else []
     )
     done = subprocess.run(

@@ -8,10 +8,16 @@ not yet compared (incremental batches, as ``MissingTables``) that have a name le
 (``name_levels``: case_id, value, rank 0 exact / 1 variant / 2 nickname, computed by the
 caller), a photo pair, or a census division with a stated age the poster's age allows; never an
 ad before the disappearance. Each pair's comparison levels are computed in SQL and their weights
-summed (``missing_sql.score_expression``, weights given by the model); per case only the best
+summed (``missing_sql.scored``, weights given by the model); per case only the best
 ``top`` pairs (score, then ad id) come back, with every possible "anchor" pair (photo within
 distance 10, or an exact/variant name with a score near or above 0). ``score_pairs`` scores
 given pairs the same way (ads tied to an anchor). Nothing is logged.
+
+Cost: the region block yields most pairs. It is joined from the scalar columns only, and a
+region pair's name level and photo distance are looked up in the poster's few name values and
+photo pairs (small hash tables); only ads with several names look theirs up among the strong
+pairs. Strong pairs (a name level or a photo) the region block does not take are fetched on
+their own: the two sets are disjoint by construction (``IN_REGION``), with no anti-join.
 """
 
 from __future__ import annotations
@@ -21,16 +27,16 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from safelight.store.missing_scalar import AD_SCALARS, DERIVED, LISTS, carried, scored
 from safelight.store.missing_sql import (
-    AD_COLS,
     AGE_OK,
+    AGE_PRE,
     EPS,
     EXACT_PHOTO,
+    IN_REGION,
     OVER_10,
-    POSTER_COLS,
     POSTERS_AND_ADS,
-    PREPARED,
-    score_expression,
+    PP,
 )
 
 if TYPE_CHECKING:
@@ -46,6 +52,18 @@ _INSERTED = _COLUMNS.replace(
     "extracted_at",
     "(SELECT max(x.extracted_at) FROM extracted_ads x WHERE x.ad_id = _ev.ad_id)",
 )
+
+_DERIVED = ", ".join(DERIVED.values())  # the scalar columns, from the lists (missing_sql)
+_LISTS = ", ".join("e." + c for c in LISTS.split(", "))
+
+# the region block (pno, photo_d over 10, the ad's scalars and carried lists) for the ads whose
+# names satisfy ``{names}``, read from the scalar columns, the age rule (AGE_PRE) in the join
+_REGION = f"""
+    SELECT p.pno, {OVER_10} AS photo_d, {AD_SCALARS}, {_LISTS}
+    FROM (SELECT {AD_SCALARS}, {carried()}, e.batch, e.n_photos, unnest(e.regions) AS region
+          FROM ev e WHERE e.posted IS NOT NULL AND e.n_ages > 0 AND {{names}}) e
+    JOIN pp p ON p.region = e.region AND e.batch > p.done AND e.posted >= p.date_missing
+         AND {AGE_PRE}"""
 
 
 class MissingEvidence:
@@ -90,7 +108,8 @@ class MissingEvidence:
                     "DELETE FROM missing_ad_evidence WHERE ad_id IN (SELECT ad_id FROM _ev)"
                 )
                 self._con.execute(
-                    f"INSERT INTO missing_ad_evidence ({_COLUMNS}) SELECT {_INSERTED} FROM _ev"
+                    f"INSERT INTO missing_ad_evidence ({_COLUMNS}, {', '.join(DERIVED)}) "
+                    f"SELECT {_INSERTED}, {_DERIVED} FROM _ev"
                 )
             finally:
                 self._con.unregister("_ev")
@@ -172,42 +191,45 @@ class MissingEvidence:
         a few at a time: the name pairs of common names are many); ``photo_pairs``: from
         ``photo_pairs``; ``slack``: the most that comparisons made outside SQL can add (a name
         anchor needs probability 0.5: a score of at least -slack)."""
-        score_sql = score_expression(weights, prior_weight)
         floor = -(EPS + float(slack))
         sql = f"""
         WITH {POSTERS_AND_ADS},
         name_pairs AS (
-            SELECT p.case_id, x.ad_id, min(n.rank) AS rank
+            SELECT p.pno, x.ad_id, min(n.rank) AS rank
             FROM (SELECT ad_id, batch, unnest(names) AS name FROM ev) x
             JOIN _name_levels n ON n.value = x.name
             JOIN pp p ON p.case_id = n.case_id AND x.batch > p.done
             GROUP BY ALL
         ),
-        strong AS (
-            SELECT case_id, ad_id, min(rank) AS rank, min(d) AS d FROM (
-                SELECT case_id, ad_id, rank, CAST(NULL AS BIGINT) AS d FROM name_pairs
+        strong AS (  -- a name level or a photo within distance 10
+            SELECT pno, ad_id, min(rank) AS rank, min(d) AS d FROM (
+                SELECT pno, ad_id, rank, CAST(NULL AS BIGINT) AS d FROM name_pairs
                 UNION ALL
-                SELECT f.case_id, f.ad_id, 9, f.d FROM _photo_pairs f SEMI JOIN pp USING (case_id)
+                SELECT p.pno, f.ad_id, 9, f.d FROM _photo_pairs f JOIN pp p USING (case_id)
             ) GROUP BY ALL
         ),
-        _pairs0 AS (
-            SELECT s.case_id, e.ad_id, s.rank, coalesce(s.d, {OVER_10}) AS photo_d,
-                   {AD_COLS}, {POSTER_COLS}
-            FROM strong s JOIN ev e ON e.ad_id = s.ad_id JOIN pp p ON p.case_id = s.case_id
-            WHERE e.posted IS NULL OR e.posted >= p.date_missing
-            UNION ALL
-            SELECT p.case_id, e.ad_id, 9 AS rank, {OVER_10} AS photo_d,
-                   {AD_COLS}, {POSTER_COLS}
-            FROM (SELECT *, unnest(regions) AS division FROM ev) e
-            JOIN pp p ON p.region = e.division AND e.batch > p.done
-            WHERE e.posted IS NOT NULL AND e.posted >= p.date_missing AND len(e.ages) > 0
-              AND NOT EXISTS (SELECT 1 FROM strong s
-                              WHERE s.case_id = p.case_id AND s.ad_id = e.ad_id)
+        nl AS (SELECT p.pno, n.value, n.rank FROM _name_levels n JOIN pp p USING (case_id)),
+        _blocked AS (
+            -- an ad with one name or none: its name level and photo distance looked up in
+            -- the poster's few names and photo pairs (small joins)
+            SELECT r.* EXCLUDE (photo_d), coalesce(n.rank, 9) AS rank,
+                   coalesce(f.d, r.photo_d) AS photo_d
+            FROM ({_REGION.format(names="e.n_names <= 1")}) r
+            LEFT JOIN nl n ON n.pno = r.pno AND n.value = r.name1
+            LEFT JOIN (SELECT p.pno, f.ad_id, f.d FROM _photo_pairs f JOIN pp p USING (case_id)) f
+                   ON f.pno = r.pno AND f.ad_id = r.ad_id
+            UNION ALL BY NAME  -- several names (rare): from the strong pairs
+            SELECT r.* EXCLUDE (photo_d), coalesce(s.rank, 9) AS rank,
+                   coalesce(s.d, r.photo_d) AS photo_d
+            FROM ({_REGION.format(names="e.n_names > 1")}) r
+            LEFT JOIN strong s ON s.pno = r.pno AND s.ad_id = r.ad_id
+            UNION ALL BY NAME  -- strong pairs the region block does not take
+            SELECT s.pno, s.rank, coalesce(s.d, {OVER_10}) AS photo_d, {AD_SCALARS},
+                   {carried()}
+            FROM strong s JOIN ev e ON e.ad_id = s.ad_id JOIN pp p ON p.pno = s.pno
+            WHERE (e.posted IS NULL OR e.posted >= p.date_missing) AND NOT {IN_REGION}
         ),
-        {PREPARED.strip().replace("{age_ok}", AGE_OK)},
-        scored AS (
-            SELECT case_id, ad_id, rank, photo_d, {score_sql} AS score FROM _cand
-        )
+        {scored(weights, prior_weight, AGE_OK).strip()}
         SELECT case_id, count(*) AS pairs,
                min_by({{'ad_id': ad_id, 'score': score}}, {{'s': -score, 'a': ad_id}},
                       {int(top)}) AS top,
@@ -226,12 +248,13 @@ class MissingEvidence:
         name_levels: pa.Table,
         weights: Mapping[str, Mapping[str, float]],
         prior_weight: float,
+        *,
+        lists: bool = False,
     ) -> pa.Table:
         """``case_id, ad_id, score, photo_d, rank`` for given ``(case_id, ad_id)`` pairs (no
-        blocking, any batch)."""
-        score_sql = score_expression(weights, prior_weight)
+        blocking, any batch); ``lists``: score every pair on the list path (for tests)."""
         sql = f"""
-        WITH pp AS (SELECT * FROM _posters),
+        WITH {PP.format(done="-1", join="").strip()},
         ranks AS (
             SELECT q.case_id, q.ad_id, min(n.rank) AS rank
             FROM _pairs q JOIN (SELECT ad_id, unnest(names) AS name FROM missing_ad_evidence
@@ -239,15 +262,15 @@ class MissingEvidence:
             JOIN _name_levels n ON n.value = x.name AND n.case_id = q.case_id
             GROUP BY ALL
         ),
-        _pairs0 AS (
-            SELECT q.case_id, q.ad_id, coalesce(r.rank, 9) AS rank, {EXACT_PHOTO} AS photo_d,
-                   {AD_COLS}, {POSTER_COLS}
+        _blocked AS (
+            SELECT p.pno, coalesce(r.rank, 9) AS rank, {EXACT_PHOTO} AS photo_d, {AD_SCALARS},
+                   {carried(lists)}
             FROM _pairs q JOIN missing_ad_evidence e ON e.ad_id = q.ad_id
             JOIN pp p ON p.case_id = q.case_id
             LEFT JOIN ranks r ON r.case_id = q.case_id AND r.ad_id = q.ad_id
         ),
-        {PREPARED.strip().replace("{age_ok}", "true")}
-        SELECT case_id, ad_id, {score_sql} AS score, photo_d, rank FROM _cand
+        {scored(weights, prior_weight, "true", lists).strip()}
+        SELECT case_id, ad_id, score, photo_d, rank FROM scored
         ORDER BY case_id, ad_id
         """
         return self._run(

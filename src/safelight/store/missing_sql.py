@@ -6,8 +6,13 @@ The expressions must agree with the Python comparison level for level (tests/mis
 test_firstpass.py checks every pair of a corpus); where floats meet a level boundary (distances,
 heights, weights) the level is read at d - eps and d + eps and the larger weight taken, so the
 SQL score is never below the Python weight. Numbers are DOUBLE literals (a bare ``1.5`` is a
-DECIMAL in DuckDB). Most ads state one age, height, weight and place: those take a scalar path,
-lists take lambdas.
+DECIMAL in DuckDB).
+
+Speed: most ads (about 7 in 8) state at most one age, height, weight, hair and eye colour and
+one place, and no mark. For those, scalar columns stored with the row (``DERIVED``) are read
+(``score_one``); only the others (``multi``) carry their lists through the joins and take the
+list path with lambdas (``score_expression``). Ages come from yyyymmdd integers, joins are on a
+per-query poster number (``pno``), and the region block's age rule is applied in the join.
 """
 
 from __future__ import annotations
@@ -15,14 +20,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 __all__ = [
-    "AD_COLS",
+    "AGE_HI",
+    "AGE_LO",
+    "POSTER_COLS",
     "AGE_OK",
+    "AGE_PRE",
     "EPS",
     "EXACT_PHOTO",
+    "IN_REGION",
     "OVER_10",
+    "PP",
     "POSTERS_AND_ADS",
-    "POSTER_COLS",
-    "PREPARED",
     "score_expression",
 ]
 
@@ -37,6 +45,59 @@ def _shifted(a: str) -> str:
         f"((age_hi BETWEEN 14 AND 17 AND {a} BETWEEN 20 AND 22) OR "
         f"(age_lo >= 21 AND {a} >= 18 AND {a} BETWEEN age_lo - 7 AND age_lo - 3))"
     )
+
+
+def _one_age(w: Mapping[str, Mapping[str, float]], a: str) -> str:
+    """The age level's weight for one stated age ``a`` (true age ``age_lo``-``age_hi``)."""
+    return (
+        f"CASE WHEN {a} BETWEEN age_lo AND age_hi THEN {_w(w, 'age', 'exact')} "
+        f"WHEN age_hi BETWEEN 14 AND 17 AND {a} BETWEEN 18 AND 19 "
+        f"THEN {_w(w, 'age', 'minor_as_adult')} "
+        f"WHEN greatest(age_lo - {a}, {a} - age_hi) <= 2 THEN {_w(w, 'age', 'close')} "
+        f"WHEN {_shifted(a)} THEN {_w(w, 'age', 'shifted')} "
+        f"ELSE {_w(w, 'age', 'inconsistent')} END"
+    )
+
+
+def _place(w: Mapping[str, Mapping[str, float]]) -> str:
+    near, in_range, far = (_w(w, "place_time", lv) for lv in ("near", "in_range", "far"))
+
+    def place_at(d: str) -> str:
+        return (
+            f"CASE WHEN {d} <= 80 AND NOT vague THEN {near} "
+            f"WHEN {d} <= greatest(80.0 + 25.0 * greatest(days, 0), 80.0) THEN {in_range} "
+            f"ELSE {far} END"
+        )
+
+    return (
+        "CASE WHEN posted IS NULL THEN CAST(0 AS DOUBLE) "
+        f"WHEN days < 0 THEN {_w(w, 'place_time', 'before')} "
+        "WHEN o_x IS NULL OR place_d IS NULL THEN CAST(0 AS DOUBLE) "
+        f"ELSE greatest({place_at(f'place_d - {EPS_KM}')}, {place_at(f'place_d + {EPS_KM}')}) END"
+    )
+
+
+def _photo(w: Mapping[str, Mapping[str, float]]) -> str:
+    return (
+        "CASE WHEN photo_d IS NULL THEN CAST(0 AS DOUBLE) "
+        f"WHEN photo_d <= 6 THEN {_w(w, 'photo', 'same')} "
+        f"WHEN photo_d <= 10 THEN {_w(w, 'photo', 'similar')} "
+        f"ELSE {_w(w, 'photo', 'different')} END"
+    )
+
+
+def _name(w: Mapping[str, Mapping[str, float]], n_names: str) -> str:
+    return (
+        f"CASE WHEN NOT has_names OR {n_names} = 0 THEN CAST(0 AS DOUBLE) "
+        f"WHEN rank = 0 THEN {_w(w, 'name', 'exact')} "
+        f"WHEN rank = 1 THEN {_w(w, 'name', 'variant')} "
+        f"WHEN rank = 2 THEN {_w(w, 'name', 'nickname')} ELSE {_w(w, 'name', 'different')} END"
+    )
+
+
+def _sum(prior_weight: float, parts: Mapping[str, str], only: Iterable[str] | None) -> str:
+    chosen = [v for k, v in parts.items() if only is None or k in only]
+    return f"{_double(prior_weight)} + " + " + ".join(f"({p})" for p in chosen)
 
 
 def _double(x: float) -> str:
@@ -70,22 +131,10 @@ def score_expression(
     photo (``only``: some of them, to time them). Must agree with
     ``safelight.missing.features`` level for level."""
     w = weights
-    name = (
-        "CASE WHEN NOT has_names OR len(names) = 0 THEN CAST(0 AS DOUBLE) "
-        f"WHEN rank = 0 THEN {_w(w, 'name', 'exact')} "
-        f"WHEN rank = 1 THEN {_w(w, 'name', 'variant')} "
-        f"WHEN rank = 2 THEN {_w(w, 'name', 'nickname')} ELSE {_w(w, 'name', 'different')} END"
-    )
-    one_age = (
-        f"CASE WHEN ages[1] BETWEEN age_lo AND age_hi THEN {_w(w, 'age', 'exact')} "
-        "WHEN age_hi BETWEEN 14 AND 17 AND ages[1] BETWEEN 18 AND 19 "
-        f"THEN {_w(w, 'age', 'minor_as_adult')} "
-        f"WHEN greatest(age_lo - ages[1], ages[1] - age_hi) <= 2 THEN {_w(w, 'age', 'close')} "
-        f"WHEN {_shifted('ages[1]')} THEN {_w(w, 'age', 'shifted')} "
-        f"ELSE {_w(w, 'age', 'inconsistent')} END"
-    )
+    name = _name(w, "len(names)")
+    one_age = _one_age(w, "ages[1]")
     age = (
-        "CASE WHEN posted IS NULL OR b_late IS NULL OR len(ages) = 0 THEN CAST(0 AS DOUBLE) "
+        "CASE WHEN posted IS NULL OR bl_key IS NULL OR len(ages) = 0 THEN CAST(0 AS DOUBLE) "
         f"WHEN len(ages) = 1 THEN {one_age} "
         "WHEN len(list_filter(ages, lambda a: a BETWEEN age_lo AND age_hi)) > 0 "
         f"THEN {_w(w, 'age', 'exact')} "
@@ -130,128 +179,69 @@ def score_expression(
         "WHEN len(list_filter(marks, lambda a: list_contains(p_mark_kinds, a.kind))) > 0 "
         f"THEN {_w(w, 'marks', 'kind')} ELSE {_w(w, 'marks', 'different')} END"
     )
-    near, in_range, far = (_w(w, "place_time", lv) for lv in ("near", "in_range", "far"))
-
-    def place_at(d: str) -> str:
-        return (
-            f"CASE WHEN {d} <= 80 AND NOT vague THEN {near} "
-            f"WHEN {d} <= greatest(80.0 + 25.0 * greatest(days, 0), 80.0) THEN {in_range} "
-            f"ELSE {far} END"
-        )
-
-    place = (
-        "CASE WHEN posted IS NULL THEN CAST(0 AS DOUBLE) "
-        f"WHEN days < 0 THEN {_w(w, 'place_time', 'before')} "
-        "WHEN o_x IS NULL OR place_d IS NULL THEN CAST(0 AS DOUBLE) "
-        f"ELSE greatest({place_at(f'place_d - {EPS_KM}')}, {place_at(f'place_d + {EPS_KM}')}) END"
-    )
-    photo = (
-        "CASE WHEN photo_d IS NULL THEN CAST(0 AS DOUBLE) "
-        f"WHEN photo_d <= 6 THEN {_w(w, 'photo', 'same')} "
-        f"WHEN photo_d <= 10 THEN {_w(w, 'photo', 'similar')} "
-        f"ELSE {_w(w, 'photo', 'different')} END"
-    )
+    place, photo = _place(w), _photo(w)
     parts = {"name": name, "age": age, "height": height, "weight": weight, "hair": hair,
              "eyes": eyes, "marks": marks, "place_time": place, "photo": photo}  # fmt: skip
-    chosen = [v for k, v in parts.items() if only is None or k in only]
-    return f"{_double(prior_weight)} + " + " + ".join(f"({p})" for p in chosen)
+    return _sum(prior_weight, parts, only)
 
 
-def _years(birth: str) -> str:
-    return (
-        f"(year(posted) - year({birth}) - CASE WHEN month(posted) * 100 + day(posted) < "
-        f"month({birth}) * 100 + day({birth}) THEN 1 ELSE 0 END)"
-    )
-
-
-def _dist(q: str) -> str:
+def _dist(q: str, cols: tuple[str, str, str, str] | None = None) -> str:
     """``distance_km`` from the poster's origin to point ``q`` (a struct of unit vector and
-    radius): the great circle from the chord, equal to the haversine up to float noise (the
-    levels are read with ``EPS_KM`` of slack)."""
+    radius; or the columns ``cols``): the great circle from the chord, equal to the haversine
+    up to float noise (the levels are read with ``EPS_KM`` of slack)."""
+    x, y, z, r = cols or (f"{q}.x", f"{q}.y", f"{q}.z", f"{q}.radius")
     return (
-        f"greatest(0.0, 2 * 6371.0088 * asin(least(1.0, sqrt(({q}.x - o_x) * ({q}.x - o_x) "
-        f"+ ({q}.y - o_y) * ({q}.y - o_y) + ({q}.z - o_z) * ({q}.z - o_z)) / 2)) "
-        f"- o_radius - {q}.radius)"
+        f"greatest(0.0, 2 * 6371.0088 * asin(least(1.0, sqrt(({x} - o_x) * ({x} - o_x) "
+        f"+ ({y} - o_y) * ({y} - o_y) + ({z} - o_z) * ({z} - o_z)) / 2)) "
+        f"- o_radius - {r})"
     )
 
 
 def _one_or_many(values: str, one: str, many: str) -> str:
-    """``one`` (over ``{values}[1]``) for a single value, else ``many`` (a list lambda): most ads
-    state one age, one height, one place, and list lambdas cost more."""
+    """``one`` (over ``{values}[1]``) for a single value, else ``many`` (a list lambda)."""
     return f"CASE WHEN len({values}) = 1 THEN {one} WHEN len({values}) > 1 THEN {many} END"
 
 
+def _age_at(birth_key: str) -> str:
+    """Whole years from a yyyymmdd birth key to ``posted_key`` (``//`` truncates: shifted)."""
+    return f"((posted_key - {birth_key} + 100000000) // 10000 - 10000)"
+
+
+AGE_LO, AGE_HI = _age_at("bl_key"), _age_at("be_key")
 _GROWTH = (
     "CASE WHEN posted IS NOT NULL AND young "
     "THEN least(15.0, 6.0::DOUBLE * greatest(posted - date_missing, 0) / 365.25::DOUBLE) "
     "ELSE CAST(0 AS DOUBLE) END"
 )
-# _pairs0: case_id, ad_id, rank (name level, 9: none), photo_d (pHash distance; 99: over 10)
-# joined with the ad's evidence (e.*) and the poster (p.*): the derived columns every level needs.
-PREPARED = f"""
-_aged AS (
-    SELECT *, {_years("b_late")} AS age_lo, {_years("b_early")} AS age_hi FROM _pairs0
-),
-_kept AS (  -- the region block's age rule, before any costly column is computed
-    SELECT * FROM _aged WHERE rank < 9 OR photo_d <= 10 OR {{age_ok}}
-),
-_cand AS (
-    SELECT *, posted - date_missing AS days,
-           {
-    _one_or_many(
-        "heights",
-        f"greatest(0.0, p_height - heights[1], heights[1] - p_height - {_GROWTH})",
-        f"list_min(list_transform(heights, lambda h: greatest(0.0, p_height - h, "
-        f"h - p_height - {_GROWTH})))",
-    )
-} AS height_d,
-           {
-    _one_or_many(
-        "weights",
-        "abs(weights[1] - p_weight)",
-        "list_min(list_transform(weights, lambda x: abs(x - p_weight)))",
-    )
-} AS weight_d,
-           len(ppoints) = 0 OR o_radius > 0 AS vague,
-           CASE WHEN len(ppoints) > 0 THEN {
-    _one_or_many(
-        "ppoints", _dist("ppoints[1]"), f"list_min(list_transform(ppoints, lambda q: {_dist('q')}))"
-    )
-}
-                ELSE {
-    _one_or_many(
-        "points", _dist("points[1]"), f"list_min(list_transform(points, lambda q: {_dist('q')}))"
-    )
-} END AS place_d
-    FROM _kept
-)"""
-EXACT_PHOTO = (
-    "CASE WHEN len(e.photo_bits) > 0 AND len(p.p_photo_bits) > 0 THEN "
-    "list_min(list_transform(e.photo_bits, lambda a: list_min(list_transform("
-    "p.p_photo_bits, lambda b: bit_count(xor(a, b)))))) END"
-)
-OVER_10 = "CASE WHEN len(e.photo_bits) > 0 AND len(p.p_photo_bits) > 0 THEN 99 END"
+_HEIGHT = "greatest(0.0, p_height - {h}, {h} - p_height - " + _GROWTH + ")"
+
 POSTER_COLS = (
-    "p.date_missing, p.b_late, p.b_early, p.p_height, p.young, p.p_weight, p.p_hair, "
-    "p.p_hair_family, p.p_eyes, p.p_marks, p.p_mark_kinds, p.o_x, p.o_y, p.o_z, p.o_radius, "
-    "p.has_names, p.p_photo_bits"
+    "q.case_id, q.date_missing, q.bl_key, q.be_key, q.p_height, q.young, q.p_weight, q.p_hair, "
+    "q.p_hair_family, q.p_eyes, q.p_marks, q.p_mark_kinds, q.o_x, q.o_y, q.o_z, q.o_radius, "
+    "q.has_names"
 )
-AD_COLS = (
-    "e.posted, e.names, e.ages, e.points, e.ppoints, e.heights, e.weights, e.hair, "
-    "e.hair_families, e.eyes, e.marks"
-)
-POSTERS_AND_ADS = """
-pp AS (
-    SELECT x.*, coalesce(m.batch, -1) AS done FROM _posters x
-    LEFT JOIN missing_matched m ON m.case_id = x.case_id
-),
+PP = """
+pp AS MATERIALIZED (  -- pno: the poster's number in this query (integer joins)
+    SELECT x.*, CAST(row_number() OVER () AS INTEGER) AS pno,
+           year(b_late) * 10000 + month(b_late) * 100 + day(b_late) AS bl_key,
+           year(b_early) * 10000 + month(b_early) * 100 + day(b_early) AS be_key,
+           coalesce(len(p_photo_bits), 0) AS n_photos, {done} AS done
+    FROM _posters x {join}
+)"""
+POSTERS_AND_ADS = (
+    PP.format(
+        done="coalesce(m.batch, -1)",
+        join="LEFT JOIN missing_matched m ON m.case_id = x.case_id",
+    ).rstrip()
+    + """,
 ev AS NOT MATERIALIZED (  -- read where used: a materialized copy of every ad costs more
     SELECT e.*, s.batch FROM missing_ad_evidence e JOIN missing_ads_seen s
     ON s.ad_id = e.ad_id WHERE s.batch <= $batch
       AND s.batch > (SELECT coalesce(min(done), -1) FROM pp)
 )"""
-AGE_OK = (
-    "(b_late IS NULL OR "
+)
+AGE_OK = (  # the region block's age rule
+    "(bl_key IS NULL OR "
     + _one_or_many(
         "ages",
         "(ages[1] BETWEEN age_lo - 2 AND age_hi + 2 "
@@ -261,3 +251,32 @@ AGE_OK = (
     )
     + ")"
 )
+
+
+# AGE_OK on the scalars, before any pair is built: exact for one or two stated ages, and for
+# more a necessary condition (AGE_OK itself is then applied on the list path).
+def _age_allows(a: str) -> str:
+    return (
+        f"({a} BETWEEN {AGE_LO} - 2 AND {AGE_HI} + 2 "
+        f"OR ({a} BETWEEN 18 AND 19 AND {AGE_HI} BETWEEN 14 AND 17))"
+    )
+
+
+# exact for up to two stated ages (the smallest and the largest are all of them)
+AGE_PRE = (
+    f"(bl_key IS NULL OR CASE WHEN n_ages <= 2 "
+    f"THEN {_age_allows('age_min')} OR {_age_allows('age_max')} "
+    f"ELSE (age_max >= {AGE_LO} - 2 AND age_min <= {AGE_HI} + 2) "
+    f"OR (age_min <= 19 AND age_max >= 18 AND {AGE_HI} BETWEEN 14 AND 17) END)"
+)
+# does the region block (division, dated ad after the disappearance, AGE_PRE) take the pair?
+IN_REGION = (
+    "coalesce(e.posted IS NOT NULL AND e.n_ages > 0 AND list_contains(e.regions, p.region) "
+    f"AND e.batch > p.done AND e.posted >= p.date_missing AND {AGE_PRE}, false)"
+)
+EXACT_PHOTO = (
+    "CASE WHEN len(e.photo_bits) > 0 AND len(p.p_photo_bits) > 0 THEN "
+    "list_min(list_transform(e.photo_bits, lambda a: list_min(list_transform("
+    "p.p_photo_bits, lambda b: bit_count(xor(a, b)))))) END"
+)
+OVER_10 = "CASE WHEN e.n_photos > 0 AND p.n_photos > 0 THEN 99 END"

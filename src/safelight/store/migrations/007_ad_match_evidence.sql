@@ -27,5 +27,32 @@ CREATE TABLE missing_ad_evidence (
     hair          VARCHAR[],
     hair_families VARCHAR[],
     eyes          VARCHAR[],
-    marks         STRUCT(kind VARCHAR, motif VARCHAR, location VARCHAR, side VARCHAR)[]
+    marks         STRUCT(kind VARCHAR, motif VARCHAR, location VARCHAR, side VARCHAR)[],
+    -- Derived from the lists above when a row is written (MissingEvidence.write), never given:
+    -- most ads state one age, height, place..., and the first pass reads these scalars for
+    -- them; an ad with two values of something (or any mark) takes the list path (`multi`).
+    posted_key    INTEGER,      -- posted as yyyymmdd: ages are (posted_key - birth) // 10000
+    n_names       INTEGER,
+    name1         VARCHAR,      -- the name when there is exactly one, else NULL
+    n_ages        INTEGER,
+    age_min       INTEGER,
+    age_max       INTEGER,
+    n_photos      INTEGER,
+    n_heights     INTEGER,
+    height1       DOUBLE,
+    n_weights     INTEGER,
+    weight1       DOUBLE,
+    n_hair        INTEGER,
+    hair1         VARCHAR,
+    hair_family1  VARCHAR,
+    n_eyes        INTEGER,
+    eyes1         VARCHAR,
+    n_marks       INTEGER,
+    n_pts         INTEGER,      -- points compared: ppoints when any, else points
+    has_ppoint    BOOLEAN,
+    pt_x          DOUBLE,       -- that one point when there is exactly one, else NULL
+    pt_y          DOUBLE,
+    pt_z          DOUBLE,
+    pt_r          DOUBLE,
+    multi         BOOLEAN       -- some value is not single (two ages, heights, ...; any mark)
 );
