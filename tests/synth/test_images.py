@@ -60,3 +60,28 @@ def test_no_images_option(tmp_path: Path) -> None:
     assert not (tmp_path / "images").exists()
     text = (tmp_path / "ads.jsonl").read_text(encoding="utf-8")
     assert '"images":[]' in text and "images/" not in text
+
+
+def test_photos_of_different_owners_never_match_by_chance() -> None:
+    # Before the smaller details, these 4,500 photos gave 11 cross-owner pairs within 8 bits
+    # (15,000 photos: 32 within the linker's 6-bit radius), so a 1M-ad corpus had thousands of
+    # chance photo links between unrelated persons (issue 4, giant component).
+    import io
+
+    import numpy as np
+
+    from safelight.synth.images import draw_photo, variant
+
+    hashes = []
+    for owner in range(1500):
+        for photo in range(3):
+            data = variant(draw_photo(5, f"P{owner:06d}", photo), 5, f"P{owner:06d}", photo, 0)
+            with Image.open(io.BytesIO(data)) as img:
+                hashes.append(int(str(imagehash.phash(img.convert("L"))), 16))
+    h = np.array(hashes, dtype=np.uint64)
+    owner_of = np.repeat(np.arange(1500), 3)
+    close = 0
+    for i in range(len(h) - 1):
+        bits = np.unpackbits((h[i + 1 :] ^ h[i]).view(np.uint8).reshape(-1, 8), axis=1).sum(1)
+        close += int(((bits <= 8) & (owner_of[i + 1 :] != owner_of[i])).sum())
+    assert close == 0

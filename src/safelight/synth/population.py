@@ -208,6 +208,7 @@ class PopulationBuilder:
     ) -> None:
         self.config, self.rng, self.geo, self.vocab = config, rng, geo, vocab
         self.phones = PhoneBook(rng)
+        self.screen_names: set[str] = set()  # handles and email names: one account, one person
         self.persons: list[Person] = []
         self.networks: list[Network] = []
         r, m = config.network_rate, config.minor_rate
@@ -245,9 +246,13 @@ class PopulationBuilder:
         p.photos = rng.randint(2, 5)
         sites = rng.choices(range(len(self.vocab.sites)), weights=self._site_weights, k=2)
         p.sites = tuple(dict.fromkeys(sites))
-        handle_base = f"{p.working_name.lower()}{rng.choice(vocab['handle_parts'])}"
-        if rng.random() < 0.4:
-            handle_base += str(rng.randint(1, 99))
+        stem = f"{p.working_name.lower()}{rng.choice(vocab['handle_parts'])}"
+        handle_base = f"{stem}{rng.randint(1, 99)}" if rng.random() < 0.4 else stem
+        # A handle or mailbox is one account: two persons never share one (a platform refuses a
+        # taken name), so a taken name gets digits, as people do.
+        while handle_base in self.screen_names:
+            handle_base = f"{stem}{rng.randint(1, 9999)}"
+        self.screen_names.add(handle_base)
         if rng.random() < 0.35:
             platform = rng.choices(
                 ("snapchat", "instagram", "kik", "telegram", "onlyfans"), (4, 2, 1, 1.5, 1.5)
