@@ -35,6 +35,7 @@ __all__ = [
     "FaceHook",
     "face_comparisons",
     "face_table",
+    "is_local_photo",
     "poster_face_rows",
     "store_poster_faces",
 ]
@@ -57,7 +58,8 @@ FACES_MISSING = (
 )
 
 
-def _is_local(ref: str) -> bool:
+def is_local_photo(ref: str) -> bool:
+    """A file on this machine (not a URL or inline data): only those are read."""
     return "://" not in ref and not ref.startswith("data:")
 
 
@@ -65,7 +67,7 @@ def poster_face_rows(case_id: str, photos: Sequence[str]) -> list[dict[str, obje
     """One row per face found in the poster's local photos (``FACE_ROW_SCHEMA`` shape)."""
     rows: list[dict[str, object]] = []
     for ref in photos:
-        if not _is_local(ref):
+        if not is_local_photo(ref):
             continue
         for index, embedding in enumerate(faces.embed_file(ref)):
             rows.append(
@@ -140,7 +142,7 @@ class AdFaces:
     def of(self, pictures: Sequence[str]) -> tuple[Embedding, ...]:
         out: list[Embedding] = []
         for ref in pictures:
-            if _is_local(ref):
+            if is_local_photo(ref):
                 out.extend(self._picture(ref))
         return tuple(out)
 

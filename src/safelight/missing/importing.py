@@ -20,7 +20,7 @@ import pyarrow as pa
 from safelight.errors import StrictRejectError, UserError
 from safelight.extract.images import phash_file
 from safelight.missing.evidence import Poster
-from safelight.missing.face_match import FACES_MISSING, store_poster_faces
+from safelight.missing.face_match import FACES_MISSING, is_local_photo, store_poster_faces
 from safelight.missing.faces import available as face_model_available
 from safelight.missing.model import poster_keys
 from safelight.missing.records import MISSING_SCHEMA, MissingPerson, iter_missing
@@ -68,7 +68,7 @@ class _RejectsFile:
 def _photo_hashes(person: MissingPerson, summary: ImportSummary) -> list[tuple[str, str | None]]:
     out = []
     for ref in person.photos:
-        local = "://" not in ref and not ref.startswith("data:")
+        local = is_local_photo(ref)
         value = phash_file(ref) if local else None
         summary.photos += 1
         summary.unreadable_photos += value is None

@@ -16,10 +16,9 @@ from safelight.store.missing_sql import (
     _HEIGHT,
     AGE_HI,
     AGE_LO,
-    EPS,
     POSTER_COLS,
-    _cut,
     _dist,
+    _measure,
     _name,
     _one_age,
     _one_or_many,
@@ -160,16 +159,8 @@ def score_one(
         "CASE WHEN posted IS NULL OR bl_key IS NULL OR n_ages = 0 THEN CAST(0 AS DOUBLE) "
         f"ELSE {_one_age(w, 'age_min')} END"
     )
-    height = (
-        "CASE WHEN p_height IS NULL OR n_heights = 0 THEN CAST(0 AS DOUBLE) ELSE "
-        + _cut(w, "height", "height_d", [("close", "4"), ("near", "8")], "different", EPS)
-        + " END"
-    )
-    weight = (
-        "CASE WHEN p_weight IS NULL OR n_weights = 0 THEN CAST(0 AS DOUBLE) ELSE "
-        + _cut(w, "weight", "weight_d", [("close", "10"), ("near", "25")], "different", EPS)
-        + " END"
-    )
+    height = _measure(w, "height", "n_heights = 0")
+    weight = _measure(w, "weight", "n_weights = 0")
     hair = (
         "CASE WHEN coalesce(p_hair, '') = '' OR n_hair = 0 THEN CAST(0 AS DOUBLE) "
         f"WHEN hair1 = p_hair THEN {_w(w, 'hair', 'same')} "

@@ -145,16 +145,8 @@ def score_expression(
         f"WHEN len(list_filter(ages, lambda a: {_shifted('a')})) > 0 "
         f"THEN {_w(w, 'age', 'shifted')} ELSE {_w(w, 'age', 'inconsistent')} END"
     )
-    height = (
-        "CASE WHEN p_height IS NULL OR len(heights) = 0 THEN CAST(0 AS DOUBLE) ELSE "
-        + _cut(w, "height", "height_d", [("close", "4"), ("near", "8")], "different", EPS)
-        + " END"
-    )
-    weight = (
-        "CASE WHEN p_weight IS NULL OR len(weights) = 0 THEN CAST(0 AS DOUBLE) ELSE "
-        + _cut(w, "weight", "weight_d", [("close", "10"), ("near", "25")], "different", EPS)
-        + " END"
-    )
+    height = _measure(w, "height", "len(heights) = 0")
+    weight = _measure(w, "weight", "len(weights) = 0")
     hair = (
         "CASE WHEN coalesce(p_hair, '') = '' OR len(hair) = 0 THEN CAST(0 AS DOUBLE) "
         f"WHEN list_contains(hair, p_hair) THEN {_w(w, 'hair', 'same')} "
@@ -183,6 +175,24 @@ def score_expression(
     parts = {"name": name, "age": age, "height": height, "weight": weight, "hair": hair,
              "eyes": eyes, "marks": marks, "place_time": place, "photo": photo}  # fmt: skip
     return _sum(prior_weight, parts, only)
+
+
+# The level cut-offs of ``features.compare_height`` / ``compare_weight`` (cm, lb), shared by the
+# list and the scalar scoring paths.
+_MEASURE_CUTS = {
+    "height": [("close", "4"), ("near", "8")],
+    "weight": [("close", "10"), ("near", "25")],
+}
+
+
+def _measure(w: Mapping[str, Mapping[str, float]], feature: str, none_stated: str) -> str:
+    """The weight of the ``height`` or ``weight`` level; ``none_stated``: SQL that is true when
+    the ad states no such value."""
+    return (
+        f"CASE WHEN p_{feature} IS NULL OR {none_stated} THEN CAST(0 AS DOUBLE) ELSE "
+        + _cut(w, feature, f"{feature}_d", _MEASURE_CUTS[feature], "different", EPS)
+        + " END"
+    )
 
 
 def _dist(q: str, cols: tuple[str, str, str, str] | None = None) -> str:
