@@ -187,3 +187,28 @@ def test_prior_is_settable() -> None:
     assert model.with_prior(0.01).prior == 0.01
     with pytest.raises(ValueError):
         model.with_prior(0)
+
+
+def test_location_field_places_an_ad_that_names_no_city() -> None:
+    text = "new in town, sweet and discreet, call 903 555 0142"
+    bare = AdEvidence.from_matches("a1", date(2024, 2, 1), text, dict(extract_text(text)))
+    ad = AdEvidence.from_matches(
+        "a1", date(2024, 2, 1), text, dict(extract_text(text)), location="Tyler TX"
+    )
+    assert bare.places == ("TX",)  # only the phone's area code
+    assert ad.places == ("Tyler, TX", "TX")  # the location field first, area codes last
+    poster = _poster(**ASHLEY)
+    place = {c.feature: c.level for c in MatchModel.from_priors().score(poster, ad).contributions}
+    assert place["place_time"] == "near"
+    place = {c.feature: c.level for c in MatchModel.from_priors().score(poster, bare).contributions}
+    assert place["place_time"] == "in_range"  # a state is too vague for "near"
+
+
+def test_text_places_rank_before_the_location_field_and_phones_settle_ambiguous_names() -> None:
+    text = "visiting Austin TX this week, call 417 555 0199"
+    ad = AdEvidence.from_matches(
+        "a2", date(2024, 2, 1), text, dict(extract_text(text)), location="Springfield"
+    )
+    assert ad.places[0] == "Austin, TX"
+    assert "Springfield, MO" in ad.places  # a 417 number is in Missouri
+    assert ad.places[-1] == "MO"  # the area code's region comes last

@@ -15,6 +15,7 @@ BODIES = [
     "Mia here 23, red hair, 5ft 7, 150 lbs, green eyes, nose ring, call 214-555-0199",
     "new in town, no details",
 ]
+LOCATIONS = {2: "Tyler TX"}  # the site's location field: the only place the third ad states
 
 
 def _store(tmp_path: Path) -> Path:
@@ -27,6 +28,7 @@ def _store(tmp_path: Path) -> Path:
                     "post_id": str(i),
                     "body": body,
                     "posted_at": "2024-03-01T23:30:00Z",
+                    "location": LOCATIONS.get(i),
                 }
             )  # fmt: skip
             for i, body in enumerate(BODIES)
@@ -73,6 +75,9 @@ def test_stored_evidence_reads_back_as_the_comparison_sees_it(tmp_path: Path) ->
     first = next(e for e in stored.values() if "Ashlee" in e.names)
     assert first.values("hair") == ["blonde"] and first.values("eyes") == ["blue"]
     assert str(first.posted) == "2024-03-01"  # the UTC day of posted_at
+    assert first.places[0] == "Dallas, TX"
+    quiet = next(e for e in stored.values() if not e.names and not e.ages)
+    assert quiet.places == ("Tyler, TX",)  # from the location field
 
 
 def _row(ad_id: str, **values: object) -> dict[str, object]:

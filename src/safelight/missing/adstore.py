@@ -99,8 +99,8 @@ def _value(field: str, text: str) -> Any:
 
 
 def ad_evidence(ads: pa.Table, rows: pa.Table) -> list[AdEvidence]:
-    """``AdEvidence`` for stored ads (``ad_id, posted_at, title, body``) from their extraction
-    rows (``ad_id, field, value, text, start, end, detail``)."""
+    """``AdEvidence`` for stored ads (``ad_id, posted_at, title, body``, and ``location`` when
+    given) from their extraction rows (``ad_id, field, value, text, start, end, detail``)."""
     found: dict[str, dict[str, list[Match]]] = defaultdict(lambda: defaultdict(list))
     for r in rows.to_pylist():
         value = _value(r["field"], r["value"])
@@ -114,7 +114,11 @@ def ad_evidence(ads: pa.Table, rows: pa.Table) -> list[AdEvidence]:
     for ad in ads.to_pylist():
         posted: datetime | date | None = ad["posted_at"]
         text = ad_text(ad["title"], ad["body"])
-        out.append(AdEvidence.from_matches(ad["ad_id"], posted, text, found.get(ad["ad_id"], {})))
+        out.append(
+            AdEvidence.from_matches(
+                ad["ad_id"], posted, text, found.get(ad["ad_id"], {}), location=ad.get("location")
+            )
+        )
     return out
 
 

@@ -141,13 +141,14 @@ class MissingTables:
         return self._scalar("SELECT count(*) FROM missing_ads_seen")
 
     def ad_inputs(self, ad_ids: Sequence[str]) -> tuple[pa.Table, pa.Table]:
-        """``(ads, extractions)`` for these ads: ads as ``ad_id, posted_at, title, body``;
+        """``(ads, extractions)`` for these ads: ads as ``ad_id, posted_at, title, body,
+        location``;
         extraction rows of the fields the match reads."""
         cursor = self._con.cursor()
         try:
             cursor.register("_ids", pa.table({"ad_id": pa.array(ad_ids, pa.string())}))
             ads = cursor.sql(
-                "SELECT a.ad_id, a.posted_at, a.title, a.body FROM ads a "
+                "SELECT a.ad_id, a.posted_at, a.title, a.body, a.location FROM ads a "
                 "SEMI JOIN _ids i ON a.ad_id = i.ad_id"
             ).to_arrow_table()
             rows = cursor.sql(
