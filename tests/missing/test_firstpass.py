@@ -116,6 +116,7 @@ CRAFTED_POSTERS = (
             "K3,Katherine Poe,Kat,F,,17,2024-01-20,Portland,OR,170 cm,140 lb,red,hazel,rose tattoo",
             "K4,Mia Loe,,F,2006-07-04,,2023-12-24,Miami,FL,,,black,brown,",
             "K5,Destiny Vale,,F,,,2023-09-01,,,5'2,,,,tattoo on ankle",
+            "K6,Rosa Gale,,F,1990-05-05,,2023-07-01,Dallas,TX,,,,,",
         ]
     )
     + "\n"
@@ -124,7 +125,7 @@ BODIES = [
     "Ashlee", "Ash", "Jess", "Jessie", "Kat", "Kathryn", "Mia", "Destiny", "Star", "Maria",
 ]  # fmt: skip
 BITS = [
-    ("16yo", "19 yo", "18", "22 years old", "41"),
+    ("16yo", "19 yo", "18", "22 years old", "41", "28 yrs"),
     ("5'4", "5'1", "162cm", "5 ft 7", "1.70m", ""),
     ("120lbs", "55kg", "140 lbs", "200lbs", ""),
     ("blonde", "red hair", "pink hair", "brunette", "auburn hair", ""),
@@ -146,6 +147,8 @@ def _crafted(tmp_path: Path) -> tuple[Path, Path]:
             words = [w for w in words if w not in BITS[5]]
         if i % 16 == 0:  # two names: their levels come from the strong pairs
             words.insert(1, "aka " + rng.choice(BODIES))
+        if i % 7 == 3:  # two precise places: the near rule on the list path
+            words.append("visiting Houston TX")
         day = date(2023, 6, 1).toordinal() + rng.randint(0, 400)
         lines.append(json.dumps({
             "source": "t", "post_id": str(i), "title": "",
@@ -218,6 +221,19 @@ def test_first_pass_blocks_crafted_ads_as_python_does(tmp_path: Path) -> None:
     assert sum(len(a.names) > 1 for a in ads) >= 5
     levels = _check_first_pass(db, posters, ads, model, batch)
     assert {"exact", "variant", "nickname", "different"} <= levels["name"]
+    # a shifted age blocks in the poster's own area only, on both paths
+    pairs = {(p.person.case_id, a.ad_id): (p, a) for p, a in candidate_pairs(posters, ads)}
+    multi = {a.ad_id: len(a.ages) > 1 or len(a.places) > 1 for a in ads}
+    every = [
+        ((p.person.case_id, a.ad_id), {c.feature: c.level for c in model.score(p, a).contributions})
+        for p in posters
+        for a in ads
+    ]
+    near = [k for k, lv in every if lv["age"] == "shifted" and lv["place_time"] == "near"]
+    away = [k for k, lv in every if lv["age"] == "shifted" and lv["place_time"] != "near"]
+    assert near and all(k in pairs for k in near)
+    assert {multi[k[1]] for k in near} == {False, True}
+    assert any(k not in pairs for k in away)  # far away, a shifted age needs a name or photo
 
 
 def _reference(

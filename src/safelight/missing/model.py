@@ -14,10 +14,11 @@ Blocking (``candidate_pairs``) never compares an ad posted before the disappeara
 a pair when the ad has a name at level exact, variant or nickname for the poster (any name, alias
 or nickname variant), or a photo within pHash distance 10 of a poster photo (the store finds
 them all: 4 bands of 16 bits, each keyed with its variants of up to 2 flipped bits), or -- two
-weak keys together -- a census
-division and a stated age at age level exact, minor_as_adult or close (within 2 years of the
-true age at the ad's date, or 18-19 for a true age of 14-17; a "shifted" age is too common a
-claim to block on: those pairs need a name or a photo). The store's SQL first pass
+weak keys together -- a census division and a stated age at age level exact, minor_as_adult or
+close (within 2 years of the true age at the ad's date, or 18-19 for a true age of 14-17). A
+"shifted" age is too common a claim to block on across a division, so it blocks only in the
+poster's own area (place level "near": a precise place within 80 km of where they went
+missing); elsewhere those pairs need a name or a photo. The store's SQL first pass
 (``Store.missing.evidence.first_pass``) applies this rule to every pair at scale; the pure-Python
 ``candidate_pairs`` below is its reference (tests compare the two).
 """
@@ -254,13 +255,19 @@ def ad_keys(ad: AdEvidence) -> set[str]:
 
 
 def _age_allows(poster: Poster, ad: AdEvidence) -> bool:
+    """The region block's age rule: exact, minor_as_adult or close anywhere in the division;
+    shifted only in the poster's own area (place level "near")."""
     p = poster.person
     if not ad.ages or ad.posted is None:
         return False
     true_age = ft.age_range_at(p.dob, p.age_at_missing, p.date_missing, ad.posted)
     if true_age is None:
         return True
-    return ft.compare_age(true_age, ad.ages).level in ("exact", "minor_as_adult", "close")
+    level = ft.compare_age(true_age, ad.ages).level
+    if level == "shifted":
+        place = ft.compare_place_time(poster.place, p.date_missing, ad.posted, ad.places)
+        return place.level == "near"
+    return level in ("exact", "minor_as_adult", "close")
 
 
 def blocked(poster: Poster, ad: AdEvidence) -> bool:

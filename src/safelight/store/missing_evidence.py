@@ -29,14 +29,14 @@ import pyarrow as pa
 
 from safelight.store.missing_scalar import AD_SCALARS, DERIVED, LISTS, carried, scored
 from safelight.store.missing_sql import (
-    AGE_OK,
-    AGE_PRE,
     EPS,
     EXACT_PHOTO,
     IN_REGION,
     OVER_10,
     POSTERS_AND_ADS,
     PP,
+    REGION_AGE,
+    REGION_OK,
 )
 
 if TYPE_CHECKING:
@@ -57,13 +57,13 @@ _DERIVED = ", ".join(DERIVED.values())  # the scalar columns, from the lists (mi
 _LISTS = ", ".join("e." + c for c in LISTS.split(", "))
 
 # the region block (pno, photo_d over 10, the ad's scalars and carried lists) for the ads whose
-# names satisfy ``{names}``, read from the scalar columns, the age rule (AGE_PRE) in the join
+# names satisfy ``{names}``, read from the scalar columns, the age rule (REGION_AGE) in the join
 _REGION = f"""
     SELECT p.pno, {OVER_10} AS photo_d, {AD_SCALARS}, {_LISTS}
     FROM (SELECT {AD_SCALARS}, {carried()}, e.batch, e.n_photos, unnest(e.regions) AS region
           FROM ev e WHERE e.posted IS NOT NULL AND e.n_ages > 0 AND {{names}}) e
     JOIN pp p ON p.region = e.region AND e.batch > p.done AND e.posted >= p.date_missing
-         AND {AGE_PRE}"""
+         AND {REGION_AGE}"""
 
 
 class MissingEvidence:
@@ -229,7 +229,7 @@ class MissingEvidence:
             FROM strong s JOIN ev e ON e.ad_id = s.ad_id JOIN pp p ON p.pno = s.pno
             WHERE (e.posted IS NULL OR e.posted >= p.date_missing) AND NOT {IN_REGION}
         ),
-        {scored(weights, prior_weight, AGE_OK).strip()}
+        {scored(weights, prior_weight, REGION_OK).strip()}
         SELECT case_id, count(*) AS pairs,
                min_by({{'ad_id': ad_id, 'score': score}}, {{'s': -score, 'a': ad_id}},
                       {int(top)}) AS top,

@@ -105,14 +105,13 @@ def scored(
     """CTEs turning ``_blocked`` (pno, ad_id, rank, photo_d, ``AD_SCALARS``, ``carried(lists)``)
     into ``scored`` (case_id, ad_id, rank, photo_d, score). An ad that is not ``multi`` is
     scored from its scalar columns (``score_one``), the others from their lists
-    (``score_expression``; ``age_ok`` applied when the ad states more than two ages, which
-    ``AGE_PRE`` decides exactly in the join otherwise), a list of one value read from its
-    scalar column. ``lists``: every pair on the list path, from the lists only (for tests)."""
+    (``score_expression``), a list of one value read from its scalar column. ``age_ok``: the
+    region rule on the list path (``REGION_OK``), for a ``multi`` ad's pair that is neither a
+    name nor a photo pair (the join's rule is exact only on the scalars). ``lists``: every
+    pair on the list path, from the lists only (for tests)."""
 
     def one(n: str) -> str:  # a single value, read from its scalar column (lists: never)
         return "false" if lists else f"n_{n} = 1"
-
-    few_ages = "false" if lists else "n_ages <= 2"  # AGE_PRE was exact for them
 
     return f"""
 _full AS (SELECT x.*, {POSTER_COLS} FROM _blocked x JOIN pp q ON q.pno = x.pno),
@@ -137,13 +136,13 @@ _cand AS (  -- one value (or none): from the scalar column, whatever the path
                 WHEN len(ppoints) > 0 THEN {_place_d("ppoints")}
                 ELSE {_place_d("points")} END AS place_d
     FROM _aged
-    WHERE NOT listed OR {few_ages} OR rank < 9 OR photo_d <= 10 OR {age_ok}
 ),
 scored AS (
     SELECT case_id, ad_id, rank, photo_d,
            CASE WHEN listed THEN {score_expression(weights, prior_weight)}
                 ELSE {score_one(weights, prior_weight)} END AS score
     FROM _cand
+    WHERE NOT listed OR rank < 9 OR photo_d <= 10 OR {age_ok}
 )"""  # fmt: skip
 
 

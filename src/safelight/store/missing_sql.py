@@ -31,6 +31,8 @@ __all__ = [
     "OVER_10",
     "PP",
     "POSTERS_AND_ADS",
+    "REGION_AGE",
+    "REGION_OK",
     "score_expression",
 ]
 
@@ -38,12 +40,12 @@ EPS_KM = 0.01  # float slack at level boundaries: the first pass never scores be
 EPS = 1e-6
 
 
-def _shifted(a: str) -> str:
+def _shifted(a: str, lo: str = "age_lo", hi: str = "age_hi") -> str:
     """``features.compare_age``'s "shifted": a minor advertised as 20-22, or an adult of 21+
-    advertised 3-7 years younger."""
+    advertised 3-7 years younger (true age ``lo``-``hi``)."""
     return (
-        f"((age_hi BETWEEN 14 AND 17 AND {a} BETWEEN 20 AND 22) OR "
-        f"(age_lo >= 21 AND {a} >= 18 AND {a} BETWEEN age_lo - 7 AND age_lo - 3))"
+        f"(({hi} BETWEEN 14 AND 17 AND {a} BETWEEN 20 AND 22) OR "
+        f"({lo} >= 21 AND {a} >= 18 AND {a} BETWEEN {lo} - 7 AND {lo} - 3))"
     )
 
 
@@ -279,11 +281,30 @@ AGE_PRE = (
     f"ELSE (age_max >= {AGE_LO} - 2 AND age_min <= {AGE_HI} + 2) "
     f"OR (age_min <= 19 AND age_max >= 18 AND {AGE_HI} BETWEEN 14 AND 17) END)"
 )
-# does the region block (division, dated ad after the disappearance, AGE_PRE) take the pair?
+# A shifted age blocks only near the poster's origin (place level "near"). On the scalars,
+# before any pair is built: exact for one or two stated ages and one place; for more, a
+# necessary condition (``scored`` then applies SHIFT_OK and the distance on the list path).
+SHIFT_PRE = (
+    f"(bl_key IS NOT NULL AND CASE WHEN n_ages <= 2 "
+    f"THEN {_shifted('age_min', AGE_LO, AGE_HI)} OR {_shifted('age_max', AGE_LO, AGE_HI)} "
+    f"ELSE age_max >= 18 AND (({AGE_HI} BETWEEN 14 AND 17 AND age_min <= 22 AND age_max >= 20) "
+    f"OR ({AGE_LO} >= 21 AND age_min <= {AGE_LO} - 3 AND age_max >= {AGE_LO} - 7)) END)"
+)
+NEAR_KM = 80.0  # features.NEAR_KM
+NEAR_PRE = (
+    "(o_radius = 0 AND has_ppoint AND (n_pts > 1 OR "
+    + _dist("", ("pt_x", "pt_y", "pt_z", "pt_r"))
+    + f" <= {NEAR_KM}))"
+)
+REGION_AGE = f"({AGE_PRE} OR ({SHIFT_PRE} AND {NEAR_PRE}))"
+SHIFT_OK = f"len(list_filter(ages, lambda a: {_shifted('a')})) > 0"  # on the list path
+# does the region block (division, dated ad after the disappearance, REGION_AGE) take the pair?
 IN_REGION = (
     "coalesce(e.posted IS NOT NULL AND e.n_ages > 0 AND list_contains(e.regions, p.region) "
-    f"AND e.batch > p.done AND e.posted >= p.date_missing AND {AGE_PRE}, false)"
+    f"AND e.batch > p.done AND e.posted >= p.date_missing AND {REGION_AGE}, false)"
 )
+# the region rule on the list path (``scored``: an ad with several ages or places)
+REGION_OK = f"({AGE_OK} OR ({SHIFT_OK} AND NOT vague AND place_d <= {NEAR_KM}))"
 EXACT_PHOTO = (
     "CASE WHEN len(e.photo_bits) > 0 AND len(p.p_photo_bits) > 0 THEN "
     "list_min(list_transform(e.photo_bits, lambda a: list_min(list_transform("
