@@ -83,9 +83,10 @@ class TwoPass:
         if self._photos is None:
             self._photos = evidence.photo_pairs(self.batch, self.posters)
         names = self.names.filter(pc.is_in(self.names["case_id"], group["case_id"]))
+        # the group's own photo pairs: a small table DuckDB then builds its hash join on
+        photos = self._photos.filter(pc.is_in(self._photos["case_id"], group["case_id"]))
         return evidence.first_pass(
-            self.batch, group, names, self._photos, self.weights, self.prior_weight, top,
-            self.slack,
+            self.batch, group, names, photos, self.weights, self.prior_weight, top, self.slack,
         ).to_pylist()  # fmt: skip
 
     def run(self, progress: Callable[[int], None] | None = None) -> None:

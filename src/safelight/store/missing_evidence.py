@@ -29,9 +29,11 @@ import pyarrow as pa
 
 from safelight.store.missing_scalar import AD_SCALARS, DERIVED, LISTS, carried, scored
 from safelight.store.missing_sql import (
+    ALLOWED,
     EPS,
     EXACT_PHOTO,
     IN_REGION,
+    NEAR_PRE,
     OVER_10,
     POSTERS_AND_ADS,
     PP,
@@ -57,11 +59,20 @@ _DERIVED = ", ".join(DERIVED.values())  # the scalar columns, from the lists (mi
 _LISTS = ", ".join("e." + c for c in LISTS.split(", "))
 
 # the region block (pno, photo_d over 10, the ad's scalars and carried lists) for the ads whose
-# names satisfy ``{names}``, read from the scalar columns, the age rule (REGION_AGE) in the join
+# names satisfy ``{names}``, read from the scalar columns: an ad stating one age joins the keys
+# its poster's age rule takes (``ALLOWED``), the others the poster's division with the rule
+# (REGION_AGE) in the join
 _REGION = f"""
     SELECT p.pno, {OVER_10} AS photo_d, {AD_SCALARS}, {_LISTS}
     FROM (SELECT {AD_SCALARS}, {carried()}, e.batch, e.n_photos, unnest(e.regions) AS region
-          FROM ev e WHERE e.posted IS NOT NULL AND e.n_ages > 0 AND {{names}}) e
+          FROM ev e WHERE e.posted IS NOT NULL AND e.n_ages = 1 AND {{names}}) e
+    JOIN allowed p ON p.region = e.region AND p.age = e.age_min
+         AND p.posted_key = e.posted_key AND e.batch > p.done
+         AND (NOT p.near_only OR {NEAR_PRE})
+    UNION ALL
+    SELECT p.pno, {OVER_10} AS photo_d, {AD_SCALARS}, {_LISTS}
+    FROM (SELECT {AD_SCALARS}, {carried()}, e.batch, e.n_photos, unnest(e.regions) AS region
+          FROM ev e WHERE e.posted IS NOT NULL AND e.n_ages > 1 AND {{names}}) e
     JOIN pp p ON p.region = e.region AND e.batch > p.done AND e.posted >= p.date_missing
          AND {REGION_AGE}"""
 
@@ -194,6 +205,7 @@ class MissingEvidence:
         floor = -(EPS + float(slack))
         sql = f"""
         WITH {POSTERS_AND_ADS},
+        {ALLOWED.strip()},
         name_pairs AS (
             SELECT p.pno, x.ad_id, min(n.rank) AS rank
             FROM (SELECT ad_id, batch, unnest(names) AS name FROM ev) x

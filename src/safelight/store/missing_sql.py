@@ -17,7 +17,7 @@ per-query poster number (``pno``), and the region block's age rule is applied in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 __all__ = [
     "AGE_HI",
@@ -28,7 +28,9 @@ __all__ = [
     "EPS",
     "EXACT_PHOTO",
     "IN_REGION",
+    "NEAR_PRE",
     "OVER_10",
+    "ALLOWED",
     "PP",
     "POSTERS_AND_ADS",
     "REGION_AGE",
@@ -75,8 +77,20 @@ def _place(w: Mapping[str, Mapping[str, float]]) -> str:
         "CASE WHEN posted IS NULL THEN CAST(0 AS DOUBLE) "
         f"WHEN days < 0 THEN {_w(w, 'place_time', 'before')} "
         "WHEN o_x IS NULL OR place_d IS NULL THEN CAST(0 AS DOUBLE) "
-        f"ELSE greatest({place_at(f'place_d - {EPS_KM}')}, {place_at(f'place_d + {EPS_KM}')}) END"
+        f"ELSE {_larger(w, 'place_time', ('near', 'in_range', 'far'), 'place_d', EPS_KM, place_at)}"
+        " END"
     )
+
+
+def _larger(w: Mapping[str, Mapping[str, float]], feature: str, levels: Sequence[str], d: str,
+            eps: float, at: Callable[[str], str]) -> str:  # fmt: skip
+    """The larger of the level weights at ``d - eps`` and ``d + eps``: when the weights fall
+    with the distance (``levels`` nearest first, the usual case), that is the one at
+    ``d - eps``, and the expression is evaluated once per pair instead of twice."""
+    weights = [w[feature][lv] for lv in levels]
+    if all(a >= b for a, b in zip(weights, weights[1:], strict=False)):
+        return at(f"({d}) - {eps}")
+    return f"greatest({at(f'({d}) - {eps}')}, {at(f'({d}) + {eps}')})"
 
 
 def _photo(w: Mapping[str, Mapping[str, float]]) -> str:
@@ -120,7 +134,7 @@ def _cut(weights: Mapping[str, Mapping[str, float]], feature: str, d: str,
         whens = " ".join(f"WHEN {x} <= {b} THEN {_w(weights, feature, lv)}" for lv, b in cuts)
         return f"CASE {whens} ELSE {_w(weights, feature, last)} END"
 
-    return f"greatest({at(f'({d}) - {eps}')}, {at(f'({d}) + {eps}')})"
+    return _larger(weights, feature, [lv for lv, _ in cuts] + [last], d, eps, at)
 
 
 def score_expression(
@@ -305,6 +319,25 @@ IN_REGION = (
 )
 # the region rule on the list path (``scored``: an ad with several ages or places)
 REGION_OK = f"({AGE_OK} OR ({SHIFT_OK} AND NOT vague AND place_d <= {NEAR_KM}))"
+# The region block of ads stating one age is joined on (division, age, date) keys: ``allowed``
+# holds, per poster of the query, each key of the ads whose age rule takes it (evaluated once
+# per key, not per pair), and whether it takes it only near the origin (a shifted age).
+_STD = f"(bl_key IS NULL OR coalesce({_age_allows('age')}, false))"
+ALLOWED = f"""
+ak AS (
+    SELECT DISTINCT unnest(regions) AS region, age_min AS age, posted_key
+    FROM missing_ad_evidence WHERE posted IS NOT NULL AND n_ages = 1
+),
+allowed AS MATERIALIZED (
+    SELECT pno, region, age, posted_key, done, o_x, o_y, o_z, o_radius, n_photos,
+           NOT {_STD} AS near_only
+    FROM (SELECT p.pno, p.region, p.done, p.o_x, p.o_y, p.o_z, p.o_radius, p.n_photos,
+                 p.bl_key, p.be_key, p.date_missing, k.age, k.posted_key
+          FROM pp p JOIN ak k ON k.region = p.region)
+    WHERE posted_key >= year(date_missing) * 10000 + month(date_missing) * 100
+                        + day(date_missing)
+      AND ({_STD} OR coalesce({_shifted("age", AGE_LO, AGE_HI)}, false))
+)"""
 EXACT_PHOTO = (
     "CASE WHEN len(e.photo_bits) > 0 AND len(p.p_photo_bits) > 0 THEN "
     "list_min(list_transform(e.photo_bits, lambda a: list_min(list_transform("
