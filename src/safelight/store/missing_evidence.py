@@ -36,6 +36,7 @@ from safelight.store.missing_sql import (
     NEAR_PRE,
     OVER_10,
     POSTERS_AND_ADS,
+    POSTERS_AND_ALL_ADS,
     PP,
     REGION_AGE,
     REGION_OK,
@@ -203,8 +204,9 @@ class MissingEvidence:
         ``photo_pairs``; ``slack``: the most that comparisons made outside SQL can add (a name
         anchor needs probability 0.5: a score of at least -slack)."""
         floor = -(EPS + float(slack))
+        all_new = self._all_new(posters)
         sql = f"""
-        WITH {POSTERS_AND_ADS},
+        WITH {POSTERS_AND_ALL_ADS if all_new else POSTERS_AND_ADS},
         {ALLOWED.strip()},
         name_pairs AS (
             SELECT p.pno, x.ad_id, min(n.rank) AS rank
@@ -251,7 +253,21 @@ class MissingEvidence:
         FROM scored GROUP BY case_id ORDER BY case_id
         """
         tables = {"_posters": posters, "_name_levels": name_levels, "_photo_pairs": photo_pairs}
-        return self._run(sql, tables, {"batch": batch})
+        return self._run(sql, tables, {} if all_new else {"batch": batch})
+
+    def _all_new(self, posters: pa.Table) -> bool:
+        """Was no poster of ``posters`` ever matched (no ``missing_matched`` row)?"""
+        cursor = self._con if self._own else self._con.cursor()
+        try:
+            cursor.register("_cases", posters.select(["case_id"]))
+            rows = cursor.execute(
+                "SELECT count(*) FROM missing_matched SEMI JOIN _cases USING (case_id)"
+            ).fetchall()
+            return not rows[0][0]
+        finally:
+            cursor.unregister("_cases")
+            if not self._own:
+                cursor.close()
 
     def score_pairs(
         self,

@@ -33,6 +33,7 @@ __all__ = [
     "ALLOWED",
     "PP",
     "POSTERS_AND_ADS",
+    "POSTERS_AND_ALL_ADS",
     "REGION_AGE",
     "REGION_OK",
     "score_expression",
@@ -265,6 +266,14 @@ ev AS NOT MATERIALIZED (  -- read where used: a materialized copy of every ad co
     ON s.ad_id = e.ad_id WHERE s.batch <= $batch
       AND s.batch > (SELECT coalesce(min(done), -1) FROM pp)
 )"""
+)
+# When no poster of the query was ever matched, every ad seen is compared: the evidence table
+# is read as it is (every evidence row's ad is seen once a run has begun), without joining
+# the ads seen on their string ids for each use.
+POSTERS_AND_ALL_ADS = (
+    PP.format(done="-1", join="").rstrip()
+    + """,
+ev AS NOT MATERIALIZED (SELECT e.*, 0 AS batch FROM missing_ad_evidence e)"""
 )
 AGE_OK = (  # the region block's age rule
     "(bl_key IS NULL OR "
