@@ -297,10 +297,16 @@ def ft_compare(p: Poster, a: AdEvidence, face: ft.Comparison | None) -> tuple[ft
     return own if face is None else (*(c for c in own if c.feature != "face"), face)
 
 
-@pytest.mark.parametrize("faces", [False, True])
+@pytest.mark.parametrize(("faces", "per_query"), [(False, 16), (True, 16), (False, 3)])
 def test_two_passes_keep_exactly_the_full_models_best_leads(
-    poster_corpus: Path, ads_db: Path, faces: bool
-) -> None:
+    poster_corpus: Path, ads_db: Path, faces: bool, per_query: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """Also with a few posters per query: several first passes in flight on their threads."""
+    from safelight.missing import matching
+
+    monkeypatch.setattr(matching, "MIN_POSTERS_PER_QUERY", per_query)
+    monkeypatch.setattr(matching, "SQL_PAIRS_PER_QUERY", 1)
     keep = 7
     posters, ads, model, _ = _setup(ads_db, poster_corpus)
     extra: dict[tuple[str, str], ft.Comparison] = {}

@@ -4,16 +4,16 @@ For each group: the SQL first pass blocks and scores every pair not yet compared
 each case's best ``keep + 1`` pairs and its anchor candidates; anchors are settled
 (``_anchors``), ads tied to them are scored in SQL (``TwoPass.tied``); ``rescore.select_leads``
 scores fully, in Python, the pairs that can reach the case's best ``keep``, and the leads are
-written. The next group's first pass runs in a worker thread meanwhile (DuckDB releases the
-GIL), so SQL and Python overlap on two cores. Posters per query are bounded so DuckDB's memory
-stays within its limit however large the store.
+written. The next groups' first passes run in worker threads meanwhile, one query and one DuckDB
+thread each (DuckDB releases the GIL), so SQL and Python overlap on two cores. Posters per
+query are bounded so DuckDB's memory stays within its limit however large the store.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +31,11 @@ __all__ = ["NAME_ANCHOR_P", "SQL_PAIRS_PER_QUERY", "TwoPass", "anchor_kind"]
 
 NAME_ANCHOR_P = 0.5  # a name anchors the network's circuit only in a probable lead
 SQL_PAIRS_PER_QUERY = 50_000_000  # posters x ads per first-pass query (bounds DuckDB memory)
+MIN_POSTERS_PER_QUERY = 16
 CASES_PER_BATCH = 100  # cases scored fully together (bounds the evidence and leads in memory)
+# First-pass queries run side by side, one DuckDB thread each: on 2 cores that costs less CPU
+# per pair than one query on 2 threads (its hash joins and aggregates then merge per thread).
+SQL_WORKERS = 2
 _ANCHOR_SCHEMA = pa.schema([("case_id", pa.string()), ("ad_id", pa.string()),
                             ("kind", pa.string())])  # fmt: skip
 _PAIR_SCHEMA = pa.schema([("case_id", pa.string()), ("ad_id", pa.string())])
@@ -73,7 +77,7 @@ class TwoPass:
         posters = self.posters
         if cases is not None:
             posters = posters.filter(pc.is_in(posters["case_id"], pa.array(cases)))
-        size = max(16, min(1000, SQL_PAIRS_PER_QUERY // max(1, self.n_ads)))
+        size = max(MIN_POSTERS_PER_QUERY, min(1000, SQL_PAIRS_PER_QUERY // max(1, self.n_ads)))
         for start in range(0, posters.num_rows, size):
             yield posters.slice(start, size)
 
@@ -90,27 +94,34 @@ class TwoPass:
         ).to_pylist()  # fmt: skip
 
     def run(self, progress: Callable[[int], None] | None = None) -> None:
-        """Both passes for every poster, the next group's SQL overlapping this group's Python."""
+        """Both passes for every poster: the SQL of the next groups runs in worker threads, a
+        query per thread, while Python scores this group (DuckDB releases the GIL)."""
         top = self.keep + 1
         again: list[str] = []
-        worker = self.store.missing.evidence.for_thread()
+        evidence = self.store.missing.evidence
+        workers = [evidence.for_thread() for _ in range(SQL_WORKERS)]
         try:
-            with ThreadPoolExecutor(1) as pool:
+            with evidence.single_threaded(), ThreadPoolExecutor(SQL_WORKERS) as pool:
                 groups = list(self.groups())
                 if groups:
-                    self._photos = self.store.missing.evidence.photo_pairs(self.batch, self.posters)
-                future = pool.submit(self.first, worker, groups[0], top) if groups else None
+                    self._photos = evidence.photo_pairs(self.batch, self.posters)
+
+                def submit(i: int) -> Future[list[dict[str, Any]]]:
+                    # group i's cursor is free: group i - SQL_WORKERS has been collected
+                    return pool.submit(self.first, workers[i % SQL_WORKERS], groups[i], top)
+
+                futures = [submit(i) for i in range(min(SQL_WORKERS, len(groups)))]
                 for i in range(len(groups)):
-                    assert future is not None
-                    rows = future.result()
-                    if i + 1 < len(groups):
-                        future = pool.submit(self.first, worker, groups[i + 1], top)
+                    rows = futures[i].result()
+                    if i + SQL_WORKERS < len(groups):
+                        futures.append(submit(i + SQL_WORKERS))
                     self.pairs += sum(r["pairs"] for r in rows)
                     again.extend(self._second(rows, top))
                     if progress is not None:
                         progress(self.pairs)
         finally:
-            worker.close()
+            for worker in workers:
+                worker.close()
         while again:  # rare: more SQL candidates for the cases not yet certain
             top = min(top * 4, 999_999)
             evidence = self.store.missing.evidence
