@@ -12,6 +12,7 @@ temporary store and prints, against ``posters_truth.jsonl`` and ``truth.jsonl``:
   among their top 10 leads; per discrepancy too;
 - top-1 precision: share of posters whose top lead is an ad of their person (over posters
   with a true match);
+- blocking: the posters with a true match none of whose ads blocking keeps;
 - calibration: the top-lead probabilities of posters with and without a true match, side by
   side (quantiles), and how many of each are above 0.5.
 
@@ -89,6 +90,7 @@ def evaluate(db: Path, corpus: Path) -> dict[str, object]:
     return {
         "posters": len(truths),
         "with_match": len(with_match),
+        "unblocked": unblocked(db, truths, person_of_ad),
         "recall_at_10": sum(hits) / len(hits) if hits else float("nan"),
         "top1_precision": sum(top1) / len(top1) if top1 else float("nan"),
         "per_discrepancy": {k: (sum(v) / len(v), len(v)) for k, v in sorted(per_change.items())},
@@ -100,6 +102,33 @@ def evaluate(db: Path, corpus: Path) -> dict[str, object]:
         "match_seconds": seconds,
         "match_cpu": cpu,
     }
+
+
+def unblocked(
+    db: Path, truths: list[dict[str, object]], person_of_ad: dict[tuple[str, str], str]
+) -> list[str]:
+    """Cases with a true match none of whose ads blocking keeps (lost before any scoring)."""
+    from safelight.missing.adstore import evidence_from_row
+    from safelight.missing.model import blocked
+    from safelight.missing.run import _load_posters
+    from safelight.store import Store
+
+    with Store(db) as store:
+        posters = {p.person.case_id: p for p in _load_posters(store)}
+        ads = store.query(
+            "SELECT e.*, a.source, a.post_id FROM missing_ad_evidence e JOIN ads a USING (ad_id)"
+        ).to_pylist()
+    of_person: dict[str, list[object]] = defaultdict(list)
+    for row in ads:
+        person = person_of_ad.get((row["source"], row["post_id"]))
+        if person is not None:
+            of_person[person].append(evidence_from_row(row))
+    return [
+        str(t["case_id"])
+        for t in truths
+        if t["person_id"] is not None
+        and not any(blocked(posters[str(t["case_id"])], a) for a in of_person[str(t["person_id"])])  # type: ignore[arg-type]
+    ]
 
 
 def _quantiles(values: list[float]) -> str:
@@ -114,6 +143,9 @@ def report(result: dict[str, object]) -> bool:
     print(f"posters: {result['posters']} ({result['with_match']} with a person in the ads)")
     print(f"recall@10: {result['recall_at_10']:.3f}   (target >= 0.9)")
     print(f"top-1 precision: {result['top1_precision']:.3f}   (target >= 0.8)")
+    lost = result["unblocked"]
+    print(f"blocking: {len(lost)} of {result['with_match']} posters with a true match have no "  # type: ignore[arg-type]
+          f"true ad blocked {sorted(lost)}")  # type: ignore[arg-type]  # fmt: skip
     for change, (recall, n) in result["per_discrepancy"].items():  # type: ignore[attr-defined]
         print(f"  recall@10 with {change:<26} {recall:.3f}  (n={n})")
     with_p, without_p = result["top_p_with"], result["top_p_without"]

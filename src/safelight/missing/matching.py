@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -101,7 +102,8 @@ class TwoPass:
         evidence = self.store.missing.evidence
         workers = [evidence.for_thread() for _ in range(SQL_WORKERS)]
         try:
-            with evidence.single_threaded(), ThreadPoolExecutor(SQL_WORKERS) as pool:
+            threads = evidence.single_threaded() if SQL_WORKERS > 1 else nullcontext()
+            with threads, ThreadPoolExecutor(SQL_WORKERS) as pool:
                 groups = list(self.groups())
                 if groups:
                     self._photos = evidence.photo_pairs(self.batch, self.posters)
