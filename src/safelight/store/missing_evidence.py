@@ -253,7 +253,15 @@ class MissingEvidence:
             SELECT s.pno, s.rank, coalesce(s.d, {OVER_10}) AS photo_d, {AD_SCALARS},
                    {carried()}
             FROM strong s JOIN ev e ON e.ad_id = s.ad_id JOIN pp p ON p.pno = s.pno
-            WHERE (e.posted IS NULL OR e.posted >= p.date_missing) AND NOT {IN_REGION}
+            LEFT JOIN (SELECT pno AS a_pno, age AS a_age, posted_key AS a_key, near_only
+                       FROM allowed) a  -- the region rule of a single-age ad, looked up
+                   ON e.n_ages = 1 AND a.a_pno = s.pno AND a.a_age = e.age_min
+                   AND a.a_key = e.posted_key
+            WHERE (e.posted IS NULL OR e.posted >= p.date_missing) AND NOT CASE
+                WHEN e.n_ages = 1 THEN coalesce(a.a_pno IS NOT NULL
+                     AND list_contains(e.regions, p.region)
+                     AND e.batch > p.done AND (NOT a.near_only OR {NEAR_PRE}), false)
+                ELSE {IN_REGION} END
         ),
         {scored(weights, prior_weight, REGION_OK).strip()}
         SELECT case_id, count(*) AS pairs,
