@@ -149,6 +149,8 @@ def _crafted(tmp_path: Path) -> tuple[Path, Path]:
             words.insert(1, "aka " + rng.choice(BODIES))
         if i % 7 == 3:  # two precise places: the near rule on the list path
             words.append("visiting Houston TX")
+        if i % 11 == 5:  # two heights and weights: the descriptor block on the list path
+            words.append("pics 5'7 140 lbs")
         day = date(2023, 6, 1).toordinal() + rng.randint(0, 400)
         lines.append(json.dumps({
             "source": "t", "post_id": str(i), "title": "",
@@ -252,6 +254,14 @@ def test_first_pass_blocks_crafted_ads_as_python_does(tmp_path: Path) -> None:
     assert near and all(k in pairs for k in near)
     assert {multi[k[1]] for k in near} == {False, True}
     assert any(k not in pairs for k in away)  # far away, a shifted age needs a name or photo
+    # height and weight close, anywhere: pairs no name, photo or region rule would take
+    far = {k for k, lv in every if lv["name"] not in ("exact", "variant", "nickname")
+           and lv["place_time"] in ("far", "in_range")
+           and lv["height"] == lv["weight"] == "close" and lv["age"] != "inconsistent"}  # fmt: skip
+    assert far and far <= set(pairs)
+    listed = {a.ad_id for a in ads if len(a.values("height")) > 1 or len(a.values("weight")) > 1}
+    assert {k[1] in listed for k in far} == {False, True}  # on both paths
+    assert any(lv["height"] != "close" and k not in pairs for k, lv in every)
 
 
 def _reference(

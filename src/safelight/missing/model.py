@@ -18,7 +18,8 @@ weak keys together -- a census division and a stated age at age level exact, min
 close (within 2 years of the true age at the ad's date, or 18-19 for a true age of 14-17). A
 "shifted" age is too common a claim to block on across a division, so it blocks only in the
 poster's own area (place level "near": a precise place within 80 km of where they went
-missing); elsewhere those pairs need a name or a photo. The store's SQL first pass
+missing); or -- anywhere -- height and weight both at level "close" with a stated age that is
+not "inconsistent" (or none): a person moved far, renamed, in new photos. The store's SQL first pass
 (``Store.missing.evidence.first_pass``) applies this rule to every pair at scale; the pure-Python
 ``candidate_pairs`` below is its reference (tests compare the two).
 """
@@ -285,7 +286,21 @@ def blocked(poster: Poster, ad: AdEvidence) -> bool:
         return True
     division = region((poster.place or "").rpartition(",")[2].strip() or None)
     divisions = {region(p.rpartition(",")[2].strip()) for p in ad.places}
-    return division is not None and division in divisions and _age_allows(poster, ad)
+    if division is not None and division in divisions and _age_allows(poster, ad):
+        return True
+    return _descriptors_close(poster, ad)
+
+
+def _descriptors_close(poster: Poster, ad: AdEvidence) -> bool:
+    """The descriptor block, anywhere: height and weight both "close" and a stated age that
+    is not "inconsistent" (or none) -- a person moved far and renamed, in new photos."""
+    if ad.posted is None or not ad.values("height") or not ad.values("weight"):
+        return False
+    levels = {c.feature: c.level for c in compare(poster, ad)}
+    return (
+        levels["height"] == "close" and levels["weight"] == "close"
+        and levels["age"] != "inconsistent"
+    )  # fmt: skip
 
 
 def candidate_pairs(

@@ -31,11 +31,16 @@ import pyarrow as pa
 from safelight.store.missing_scalar import AD_SCALARS, DERIVED, LISTS, carried, scored
 from safelight.store.missing_sql import (
     ALLOWED,
+    DESC_JOIN,
+    DESC_KEYS,
+    DESC_OK,
+    DESC_ONCE,
     EPS,
     EXACT_PHOTO,
     IN_REGION,
     NEAR_PRE,
     OVER_10,
+    POSTER_DESC_KEYS,
     POSTERS_AND_ADS,
     POSTERS_AND_ALL_ADS,
     PP,
@@ -77,6 +82,21 @@ _REGION = f"""
           FROM ev e WHERE e.posted IS NOT NULL AND e.n_ages > 1 AND {{names}}) e
     JOIN pp p ON p.region = e.region AND e.batch > p.done AND e.posted >= p.date_missing
          AND {REGION_AGE}"""
+
+
+# the descriptor block (height and weight close, age not inconsistent; joined on 10 lb weight
+# buckets) less the pairs of the name, photo and region blocks
+_DESC = f"""
+    SELECT p.pno, 9 AS rank, {OVER_10} AS photo_d, {AD_SCALARS}, {_LISTS}
+    FROM (SELECT *, {DESC_KEYS} AS wb
+          FROM (SELECT {AD_SCALARS}, {carried()}, e.batch, e.n_photos, e.regions FROM ev e
+                WHERE e.posted IS NOT NULL AND e.n_heights > 0 AND e.n_weights > 0)) e
+    JOIN (SELECT *, {POSTER_DESC_KEYS} AS wb FROM pp
+          WHERE p_weight IS NOT NULL AND p_height IS NOT NULL) p
+      ON p.wb = e.wb AND e.batch > p.done AND e.posted >= p.date_missing AND {DESC_ONCE}
+         AND {DESC_JOIN}
+    LEFT JOIN strong s ON s.pno = p.pno AND s.ad_id = e.ad_id
+    WHERE s.pno IS NULL AND NOT {IN_REGION}"""
 
 
 class MissingEvidence:
@@ -262,8 +282,10 @@ class MissingEvidence:
                      AND list_contains(e.regions, p.region)
                      AND e.batch > p.done AND (NOT a.near_only OR {NEAR_PRE}), false)
                 ELSE {IN_REGION} END
+            UNION ALL BY NAME  -- descriptor pairs no other block takes
+            {_DESC}
         ),
-        {scored(weights, prior_weight, REGION_OK).strip()}
+        {scored(weights, prior_weight, f"({REGION_OK} OR {DESC_OK})").strip()}
         SELECT case_id, count(*) AS pairs,
                min_by({{'ad_id': ad_id, 'score': score}}, {{'s': -score, 'a': ad_id}},
                       {int(top)}) AS top,

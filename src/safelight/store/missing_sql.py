@@ -31,6 +31,11 @@ __all__ = [
     "NEAR_PRE",
     "OVER_10",
     "ALLOWED",
+    "DESC_JOIN",
+    "DESC_KEYS",
+    "DESC_OK",
+    "DESC_ONCE",
+    "POSTER_DESC_KEYS",
     "PP",
     "POSTERS_AND_ADS",
     "POSTERS_AND_ALL_ADS",
@@ -328,6 +333,68 @@ IN_REGION = (
 )
 # the region rule on the list path (``scored``: an ad with several ages or places)
 REGION_OK = f"({AGE_OK} OR ({SHIFT_OK} AND NOT vague AND place_d <= {NEAR_KM}))"
+
+
+# The descriptor block (anywhere: a person moved far, renamed, in new photos): height and
+# weight both at level "close" and a stated age that is not "inconsistent" (or none). In the
+# join (ad ``e``, poster ``p``), on the scalars or the lists; on the list path of ``scored``
+# from the distances computed there.
+def _age_allows_at(a: str, lo: str, hi: str) -> str:
+    """``_age_allows`` for a true age ``lo``-``hi`` given as expressions."""
+    return (
+        f"({a} BETWEEN {lo} - 2 AND {hi} + 2 OR ({a} BETWEEN 18 AND 19 AND {hi} BETWEEN 14 AND 17))"
+    )
+
+
+def _not_inconsistent(a: str, lo: str, hi: str) -> str:
+    """Stated age ``a`` is at level exact, minor_as_adult, close or shifted."""
+    return f"({_age_allows_at(a, lo, hi)} OR {_shifted(a, lo, hi)})"
+
+
+_ANY_AGE = (
+    f"(bl_key IS NULL OR n_ages = 0 OR CASE WHEN n_ages = 1 "
+    f"THEN {_not_inconsistent('age_min', AGE_LO, AGE_HI)} "
+    f"ELSE len(list_filter(ages, lambda a: {_not_inconsistent('a', AGE_LO, AGE_HI)})) > 0 END)"
+)
+DESC_JOIN = (
+    "(p_height IS NOT NULL AND p_weight IS NOT NULL AND "
+    + _one_or_many(
+        "heights",
+        _HEIGHT.format(h="heights[1]") + " <= 4",
+        f"list_min(list_transform(heights, lambda h: {_HEIGHT.format(h='h')})) <= 4",
+    )
+    .replace("len(heights) = 1", "n_heights = 1")
+    .replace("heights[1]", "height1")
+    + " AND "
+    + _one_or_many(
+        "weights",
+        "abs(weights[1] - p_weight) <= 10",
+        "list_min(list_transform(weights, lambda w: abs(w - p_weight))) <= 10",
+    )
+    .replace("len(weights) = 1", "n_weights = 1")
+    .replace("weights[1]", "weight1")
+    + f" AND {_ANY_AGE})"
+)
+DESC_OK = (  # on the list path of ``scored`` (height_d, weight_d, age_lo, age_hi there)
+    "coalesce(posted IS NOT NULL AND height_d <= 4 AND weight_d <= 10 AND (bl_key IS NULL "
+    "OR len(ages) = 0 OR len(list_filter(ages, lambda a: "
+    f"{_not_inconsistent('a', 'age_lo', 'age_hi')})) > 0), false)"
+)
+_WB = "CAST(floor(({w}) / 10) AS BIGINT)"  # 10 lb buckets: "close" is at most one bucket away
+DESC_KEYS = (
+    f"unnest(CASE WHEN n_weights = 1 THEN [{_WB.format(w='weight1')}] "
+    f"ELSE list_distinct(list_transform(weights, lambda w: {_WB.format(w='w')})) END)"
+)
+POSTER_DESC_KEYS = (
+    f"unnest(range({_WB.format(w='p_weight - 10')}, {_WB.format(w='p_weight + 10')} + 1))"
+)
+# an ad with weights in several of a poster's buckets: its pair comes from the lowest one
+DESC_ONCE = (
+    f"(e.n_weights = 1 OR e.wb = list_min(list_filter(list_transform(e.weights, "
+    f"lambda w: {_WB.format(w='w')}), lambda b: b BETWEEN "
+    f"{_WB.format(w='p.p_weight - 10')} AND {_WB.format(w='p.p_weight + 10')})))"
+)
+
 # The region block of ads stating one age is joined on (division, age, date) keys: ``allowed``
 # holds, per poster of the query, each key of the ads whose age rule takes it (evaluated once
 # per key, not per pair), and whether it takes it only near the origin (a shifted age).
