@@ -89,3 +89,29 @@ def test_a_reextracted_ad_relinks_every_ad(tmp_path: Path) -> None:
         after = _partition(store)
         run_link(store, all=True)
         assert _partition(store) == after
+
+
+def test_a_photo_only_link_outside_the_runs_scope_keeps_its_ad_in_the_network(
+    tmp_path: Path,
+) -> None:
+    """a0 is linked to a1 by nothing but a shared photo (a star edge: no second hash in its
+    detail); a new ad joins by phone with a photo of its own. The stored photo edge is outside
+    the run's scope and must stay in the recomputed network with a0."""
+    photo, other = "8f3a5c7e9b1d2f40", "0123456789abcdef"
+    first = [
+        ("q0", "+15125550100", photo, "Austin", 1, None),
+        ("q1", "+15125550111", photo, "Austin", 2, None),
+        ("q2", "+15125550111", None, "Austin", 3, None),
+    ]
+    more = [("q3", "+15125550111", other, "Austin", 4, None)]
+    with Store(tmp_path / "inc.duckdb") as inc:
+        add(inc, first)
+        run_link(inc)
+        add(inc, more)
+        assert run_link(inc).incremental
+        got = _partition(inc)
+    with Store(tmp_path / "full.duckdb") as full:
+        add(full, first + more)
+        run_link(full)
+        assert _partition(full) == got
+    assert len(got) == 1 and len(next(iter(got))) == 4

@@ -90,8 +90,30 @@ def _batch(lo: int, hi: int, networks: int = 12) -> tuple[pa.Table, pa.Table]:
     return pa.table(cols, schema=AD_SCHEMA), pa.Table.from_pylist(rows, schema=EXTRACTION_SCHEMA)
 
 
-def _add(store: Store, lo: int, hi: int, networks: int = 12) -> None:
-    ads, rows = _batch(lo, hi, networks)
+def _groups_of(lo: int, hi: int, size: int) -> tuple[pa.Table, pa.Table]:
+    """Ads ``lo..hi-1`` in groups of ``size`` sharing a phone, a photo and a text (nothing
+    else alike): many groups of one size pull every adaptive limit towards it."""
+    ads, rows = [], []
+    for i in range(lo, hi):
+        r = random.Random(f"{lo}-{i // size}")
+        ad_id = f"{random.Random(i).getrandbits(40):010x}"
+        phone = f"+1214{r.randrange(10**7):07d}"
+        body = "hi im Mia " + " ".join(r.sample(WORDS, 30)) + f" call {phone[2:]}"
+        ads.append({"ad_id": ad_id, "source": "t", "post_id": ad_id, "body": body, "title": ""})
+        for field, value, start, end in [
+            ("name", "Mia", 6, 9),
+            ("phone", phone, body.index(phone[2:]), body.index(phone[2:]) + 10),
+            ("image", f"{r.getrandbits(64):016x}", None, None),
+        ]:
+            rows.append(
+                {"ad_id": ad_id, "field": field, "value": value, "start": start, "end": end}
+            )
+    cols = {n: [a.get(n) for a in ads] for n in AD_SCHEMA.names}
+    return pa.table(cols, schema=AD_SCHEMA), pa.Table.from_pylist(rows, schema=EXTRACTION_SCHEMA)
+
+
+def _add(store: Store, lo: int, hi: int, networks: int = 12, size: int = 0) -> None:
+    ads, rows = _groups_of(lo, hi, size) if size else _batch(lo, hi, networks)
     store.add_ads(ads)
     store.write_extractions(ads.column("ad_id"), rows, version="t")
 
@@ -118,11 +140,8 @@ def test_batches_linked_incrementally_equal_a_full_relink(
         for k, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False)):
             _add(inc, lo, hi)
             summary = run_link(inc, settings=settings)
-            # an adaptive limit that moves relinks every ad
-            assert (summary.incremental or summary.limit_changed) == (k > 0), summary
-            runs.append(summary.incremental)
-            if settings is SETTINGS:
-                assert summary.incremental == (k > 0)
+            assert summary.incremental == (k > 0), summary
+            runs.append(summary.limit_changed)
             # only the new ads' texts are MinHashed
             assert summary.sketched == (hi - lo if summary.incremental else hi)
             got = _snapshot(inc)
@@ -146,11 +165,52 @@ def test_batches_linked_incrementally_equal_a_full_relink(
                 assert (STOCK in flagged) == (hi >= 410)
                 boilerplate = any(v.startswith("masked text") for v in flagged)
                 assert boilerplate == (hi >= 560)
-    # adaptive limits: computed over the stored index, unchanged for three batches (those run
-    # incrementally), then the switchboard moves the phone limit and every ad is relinked
-    assert runs == (
-        [False] + [True] * 4 if settings is SETTINGS else [False, True, True, True, False]
-    )
+    # adaptive limits: computed over the stored index, unchanged for three batches, then the
+    # switchboard moves the phone limit (applied incrementally too)
+    assert runs == ([False] * 5 if settings is SETTINGS else [False] * 4 + [True])
+
+
+def _limits(store: Store) -> tuple[int, int, int]:
+    state = store.link_state()
+    return int(state["id_limit"]), int(state["image_limit"]), int(state["text_limit"])
+
+
+def test_a_moved_limit_is_applied_incrementally_and_equals_a_full_relink(tmp_path: Path) -> None:
+    """Limits at the median of group sizes, never below 2: batches of pairs pull every limit
+    down, batches of larger groups push it up. Each run stays incremental (only the values
+    between the old and the new limit are regrouped) and equals a relink from scratch."""
+    settings = LinkSettings(min_limit=2, limit_quantile=0.5)
+    batches = [(0, 150, 0), (150, 450, 2), (450, 1450, 5), (1450, 2050, 2), (2050, 2300, 0)]
+    limits = []
+    with Store(tmp_path / "inc.duckdb") as inc:
+        for k, (lo, hi, size) in enumerate(batches):
+            _add(inc, lo, hi, size=size)
+            before = _limits(inc) if k else None
+            summary = run_link(inc, settings=settings)
+            assert summary.incremental == (k > 0) and summary.sketched == hi - lo
+            limits.append(_limits(inc))
+            assert summary.limit_changed == (k > 0 and limits[-1] != before)
+            with Store(tmp_path / f"full{k}.duckdb") as full:
+                for lo_, hi_, size_ in batches[: k + 1]:
+                    _add(full, lo_, hi_, size=size_)
+                run_link(full, settings=settings)
+                assert _limits(full) == limits[-1]
+                want = _snapshot(full)
+            got = _snapshot(inc)
+            for name in TABLES:
+                assert got[name] == want[name], name
+            assert _partition(got) == _partition(want)
+    # every limit (identifiers, photos, texts) moved down and up at least once
+    for kind in range(3):
+        steps = [b[kind] - a[kind] for a, b in zip(limits, limits[1:], strict=False)]
+        assert min(steps) < 0 < max(steps), (kind, limits)
+
+
+def _partition(snap: dict[str, set]) -> set[frozenset[str]]:
+    nets: dict[str, set[str]] = {}
+    for ad, net in snap["networks"]:
+        nets.setdefault(net, set()).add(ad)
+    return {frozenset(m) for m in nets.values()}
 
 
 def test_an_incremental_run_works_on_the_new_ads_only(tmp_path: Path) -> None:

@@ -101,3 +101,15 @@ def test_ids_on_merge_and_split() -> None:
     assert split["c"] == "N00000002" and split["e"] == "N00000003"
     tie = assign_ids([["a", "c"]], prev)
     assert tie["a"] == "N00000001"  # tie: the older id
+
+
+def test_edge_components_equal_the_networks_components() -> None:
+    from safelight.link.networks import edge_components
+
+    rng = random.Random(3)
+    ads = [f"ad{rng.randrange(10**6):06d}" for _ in range(400)]
+    pairs = [(rng.choice(ads), rng.choice(ads)) for _ in range(250)]  # self-links too
+    edges = pa.concat_tables([_edges(pairs[:100]), _edges(pairs[100:])])  # two chunks
+    for size in (1, 2, 3):
+        assert edge_components(edges, size) == Networks.build(edges).components(size)
+    assert edge_components(_edges([])) == []

@@ -23,7 +23,16 @@ import pyarrow.compute as pc
 
 from safelight.link.model import EDGE_SCHEMA, FLAGGED_SCHEMA, LinkSettings, size_weight
 
-__all__ = ["AdContext", "Grouping", "ad_rank", "factorize", "group", "guard", "star_edges"]
+__all__ = [
+    "AdContext",
+    "Grouping",
+    "ad_rank",
+    "factorize",
+    "group",
+    "guard",
+    "size_reason",
+    "star_edges",
+]
 
 _DAY_US = 86_400 * 1_000_000
 
@@ -123,6 +132,11 @@ def _max_places_in_window(times: np.ndarray, places: np.ndarray, window_us: int)
     return best
 
 
+def size_reason(limit: int) -> str:
+    """Why a value over the frequency limit is flagged (rewritten when the limit moves)."""
+    return f"shared by more than {limit} ads"
+
+
 def guard(
     g: Grouping,
     limit: int,
@@ -130,11 +144,13 @@ def guard(
     context: AdContext | None,
     counts: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Per group: flagged?, distinct places (-1 unknown) and the reason ("" when fine).
+    """Per group: flagged?, distinct places (-1 without context) and the reason ("" when fine).
     ``counts`` replaces the group sizes for the size test (images: ads of near copies too)."""
     flagged = (g.sizes if counts is None else counts) > limit
-    reasons = np.where(flagged, f"shared by more than {limit} ads", "").astype(object)
-    n_places = np.full(len(g.sizes), -1, dtype=np.int64)
+    reasons = np.where(flagged, size_reason(limit), "").astype(object)
+    # 0, not unknown, when no member's place is known: the same whichever ads the context
+    # covers (a full run's every ad, an incremental run's few)
+    n_places = np.full(len(g.sizes), -1 if context is None else 0, dtype=np.int64)
     if context is not None and len(g.ad):
         gid = np.repeat(np.arange(len(g.sizes)), g.sizes)
         place = context.place[g.ad]

@@ -10,12 +10,15 @@ incremental run costs in proportion to the new ads, plus SQL over the stored lin
   stored ones; only the hashes whose ads or neighbourhood changed get new edges and flags.
 - **Identifiers**: only the values new ads hold are regrouped (a SQL join on extraction values).
 - **Guard**: values only gain ads, so a value newly over a limit is flagged and its edges go.
-  The limits are adaptive over the whole store; when new ads move one, every flag could
-  change, so the run becomes a full relink (``LinkSummary.limit_changed``).
+  The limits are adaptive over the whole store. When new ads move one from ``old`` to
+  ``new``, only a value whose size lies in ``(min(old, new), max(old, new)]`` changes side:
+  those values are regrouped as if new ads held them (identifiers by ads, photos by
+  neighbourhood, texts by ads, and the LSH buckets of more than ``min`` texts), and the
+  other flags only get their reason rewritten (``LinkSummary.limit_changed``).
 - **Networks** (here): the region of change is the new ads and every ad an edge was removed
   from or added to, with every member of their stored networks. Only the region's components
-  are recomputed (``Networks.build`` on the region's kept edges, then ``Networks.add`` with its
-  new edges) and renamed with ``assign_ids`` (new ids continue after the store's highest), so a
+  are recomputed (``networks.edge_components`` on the region's kept and new edges) and
+  renamed with ``assign_ids`` (new ids continue after the store's highest), so a
   network outside the region keeps its id and its rows untouched.
 
 ``safelight.pipeline.link_delta`` runs the steps against the store.
@@ -27,9 +30,11 @@ from collections.abc import Mapping
 
 import pyarrow as pa
 
-from safelight.link.networks import Networks, assign_ids
+from safelight.link.networks import assign_ids, edge_components
 
 __all__ = ["region_networks"]
+
+_ENDS = pa.schema([("ad_a", pa.string()), ("ad_b", pa.string())])
 
 
 def region_networks(
@@ -41,10 +46,10 @@ def region_networks(
 ) -> tuple[pa.Table, list[int]]:
     """``ad_id, network_id`` of the region's ads in networks of two or more, and the sizes of
     the region's networks. ``kept_edges``: stored edges touching the region that stay;
-    ``new_edges``: this run's edges touching it; ``previous``: the region's stored ids."""
-    net = Networks.build(kept_edges, region_ads)
-    net.add(new_edges)
-    comps = net.components(min_size=2)
+    ``new_edges``: this run's edges touching it (``ad_a, ad_b`` is enough); ``previous``: the
+    region's stored ids. ``region_ads`` with no edge left are their own networks."""
+    ends = [t.select(["ad_a", "ad_b"]).cast(_ENDS) for t in (kept_edges, new_edges)]
+    comps = edge_components(pa.concat_tables(ends), min_size=2)
     ids = assign_ids(comps, previous, next_seq=next_seq)
     table = pa.table(
         {"ad_id": pa.array(list(ids), pa.string()), "network_id": pa.array(list(ids.values()))}

@@ -4,12 +4,15 @@
 for them alone) and, through the store's index reads (``store/link_index.py``):
 
 1. regroups the texts the new ads carry (their size and first ad change) and re-checks the
-   text limit (a moved limit returns ``None``: the caller relinks everything);
+   text limit; when it moved, the texts whose size lies between the old and the new limit
+   (they change side) are regrouped too;
 2. computes band keys of the new distinct texts and fetches the stored members of every bucket
-   any of the new ads' texts falls into;
-3. recomputes each touched bucket's candidate pairs before and after the new ads
-   (``lsh.bucket_pairs``): a stored pair's bucket count becomes ``stored - before + after``
-   and it leaves at zero; a pair new in some bucket is verified by estimated Jaccard;
+   any of those texts falls into (with a moved limit also every bucket of more texts than
+   the lower limit: it may start or stop being skipped);
+3. recomputes each touched bucket's candidate pairs before (old limit) and after (new limit)
+   the new ads (``lsh.bucket_pairs``): a stored pair's bucket count becomes
+   ``stored - before + after`` and it leaves at zero; a pair new in some bucket is verified
+   by estimated Jaccard;
 4. recomputes the text clusters holding the touched texts or a changed pair (every ad of
    those texts and of the stored clusters they were in) with ``text.text_edges``, the code a
    full run uses, so edges, cluster ids and flags are those of a full run.
@@ -24,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from safelight.link.groups import ad_rank, factorize, flagged_table, group
+from safelight.link.groups import ad_rank, factorize, flagged_table, group, size_reason
 from safelight.link.lsh import band_keys, bucket_pairs, count_pairs, jaccard, optimal_bands
 from safelight.link.model import LinkSettings, frequency_limit
 from safelight.link.text import (
@@ -51,6 +54,7 @@ class TextDelta:
     put_pairs: pa.Table  # PAIR_SCHEMA rows to insert
     sketches: pa.Table  # the new ads' sketches with their tid
     region_texts: int  # distinct texts whose clusters were recomputed
+    limit: int  # the text frequency limit now
 
 
 def _sigs(table: pa.Table, num_perm: int) -> np.ndarray:
@@ -95,14 +99,13 @@ def _world(
 
 def text_delta(
     store: Any, sketches: pa.Table, settings: LinkSettings, stored_limit: int
-) -> TextDelta | None:
-    """See the module docstring; ``None`` when the text limit moved."""
+) -> TextDelta:
+    """See the module docstring; ``stored_limit``: the text limit of the stored result."""
     sketches = sketches.append_column("tid", pa.array(text_ids(sketches.column("text_key"))))
     store.put_new_sketches(sketches)
     limit = frequency_limit(store.text_group_sizes(), settings, upper=settings.text_max_limit)
-    if limit != stored_limit:
-        return None
-    stats = store.new_text_stats()
+    moved = (min(limit, stored_limit), max(limit, stored_limit)) if limit != stored_limit else None
+    stats = store.new_text_stats(moved)
     t_tid = stats.column("tid").to_numpy()
     n_old = stats.column("n_old").to_numpy()
     long_t = stats.column("n_shingles").to_numpy() >= settings.min_shingles
@@ -125,7 +128,13 @@ def text_delta(
         schema=BAND_SCHEMA,
     )
     old_bands = store.text_bands_of(t_tid[(n_old > 0) & long_t])
-    touched = pa.concat_tables([old_bands.cast(BAND_SCHEMA), new_bands])
+    touched = [
+        old_bands.cast(BAND_SCHEMA).select(["band", "bkey"]),
+        new_bands.select(["band", "bkey"]),
+    ]
+    if moved is not None:  # buckets a moved limit may start or stop skipping
+        touched.append(store.big_buckets(moved[0]).cast(BAND_SCHEMA.remove(2)))
+    touched = pa.concat_tables(touched)
     members = store.bucket_members(touched.group_by(["band", "bkey"]).aggregate([]))
     # local texts: every bucket member and every text of a new ad, indexed in tid order
     tids = np.unique(np.concatenate([members.column("tid").to_numpy(), t_tid]))
@@ -150,7 +159,9 @@ def text_delta(
         ),
         "text": np.concatenate([m_idx, np.searchsorted(tids, new_bands.column("tid").to_numpy())]),
     }
-    old_codes, old_cnt, _, old_flags = _world(cols, n_before > 0, n_before, first_before, limit)
+    old_codes, old_cnt, _, old_flags = _world(
+        cols, n_before > 0, n_before, first_before, stored_limit
+    )
     new_codes, new_cnt, _, new_flags = _world(cols, n_after > 0, n_after, first_after, limit)
 
     # bucket counts of every pair a touched bucket produces, before and after
@@ -219,8 +230,7 @@ def text_delta(
         flag_values,
         stats.column("n_new").to_numpy()[too_many].tolist() + [limit + 1] * len(new_flags),
         [-1] * len(flag_values),
-        [f"shared by more than {limit} ads"] * len(too_many)
-        + [skip_reason(limit)] * len(new_flags),
+        [size_reason(limit)] * len(too_many) + [skip_reason(limit)] * len(new_flags),
     )
     return TextDelta(
         edges,
@@ -232,6 +242,7 @@ def text_delta(
         put_pairs,
         sketches,
         region_texts,
+        limit,
     )
 
 

@@ -65,7 +65,10 @@ def span_lists(ad_ids: pa.Array, spans: pa.Table | None) -> list[list[Span]]:
             pc.and_(pc.is_valid(spans.column("start")), pc.is_valid(spans.column("end"))),
         )
     )
-    idx = pc.index_in(spans.column("ad_id"), value_set=ad_ids).to_pylist()
+    # only then into Python: a batch's ads hold a small share of a big store's spans
+    idx_arr = pc.index_in(spans.column("ad_id"), value_set=ad_ids)
+    spans = spans.filter(pc.is_valid(idx_arr))
+    idx = pc.drop_null(idx_arr).to_pylist()
     for i, f, s, e in zip(
         idx,
         spans.column("field").to_pylist(),
@@ -73,8 +76,7 @@ def span_lists(ad_ids: pa.Array, spans: pa.Table | None) -> list[list[Span]]:
         spans.column("end").to_pylist(),
         strict=True,
     ):
-        if i is not None:
-            out[i].append((s, e, f))
+        out[i].append((s, e, f))
     return out
 
 
@@ -111,20 +113,10 @@ def minhash_signatures(
     lengths = np.diff(offsets)
     k = shingle_size
     n_sh = np.where(lengths >= k, lengths - k + 1, np.minimum(lengths, 1))
-    sh_doc = np.repeat(np.arange(n_docs), n_sh)
-    first = np.repeat(offsets[:-1], n_sh)
-    pos = first + (np.arange(len(sh_doc)) - np.repeat(np.cumsum(n_sh) - n_sh, n_sh))
-    end = np.repeat(offsets[1:], n_sh)
-    x = np.zeros(len(pos), dtype=np.uint64)
-    for t in range(k):
-        p = pos + t
-        inside = p < end
-        v = token_hashes[np.minimum(p, len(token_hashes) - 1)] if len(token_hashes) else x
-        x = mix64(x * np.uint64(0x9E3779B97F4A7C15) + np.where(inside, v, np.uint64(0)))
     a, b = _permutations(num_perm, seed)
     a, b = a[:, None], b[:, None]
     sig = np.full((n_docs, num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
-    bounds = np.searchsorted(sh_doc, np.arange(0, n_docs + 1))
+    bounds = np.concatenate([[0], np.cumsum(n_sh)]).astype(np.int64)  # shingles before doc d
     runs: list[tuple[int, int]] = []
     d0 = 0
     while d0 < n_docs:  # runs of whole docs with about ``chunk`` shingles
@@ -137,7 +129,10 @@ def minhash_signatures(
         s0, s1 = bounds[d0], bounds[d1]
         if s1 == s0:
             return
-        hv = np.multiply(a, x[None, s0:s1])
+        # shingles of this run only: the arrays of every doc's shingles at once would take
+        # several times the tokens' memory
+        x = _shingle_hashes(token_hashes, offsets[d0 : d1 + 1], n_sh[d0:d1], k)
+        hv = np.multiply(a, x[None, :])
         np.add(hv, b, out=hv)
         np.right_shift(hv, np.uint64(32), out=hv)
         docs = np.flatnonzero(n_sh[d0:d1] > 0) + d0
@@ -147,6 +142,22 @@ def minhash_signatures(
     with ThreadPoolExecutor(max_workers=threads) as pool:
         list(pool.map(lambda r: run(*r), runs))
     return sig, n_sh
+
+
+def _shingle_hashes(
+    token_hashes: np.ndarray, offsets: np.ndarray, n_sh: np.ndarray, k: int
+) -> np.ndarray:
+    """The 64-bit hash of every word ``k``-shingle of the docs between ``offsets``."""
+    first = np.repeat(offsets[:-1], n_sh)
+    pos = first + (np.arange(len(first)) - np.repeat(np.cumsum(n_sh) - n_sh, n_sh))
+    end = np.repeat(offsets[1:], n_sh)
+    x = np.zeros(len(pos), dtype=np.uint64)
+    for t in range(k):
+        p = pos + t
+        inside = p < end
+        v = token_hashes[np.minimum(p, len(token_hashes) - 1)] if len(token_hashes) else x
+        x = mix64(x * np.uint64(0x9E3779B97F4A7C15) + np.where(inside, v, np.uint64(0)))
+    return x
 
 
 def _token_hash(token: str) -> int:

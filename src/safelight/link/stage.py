@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
 
 import pyarrow as pa
@@ -26,14 +26,16 @@ import pyarrow.compute as pc
 from safelight.link.identifiers import identifier_links
 from safelight.link.images import image_links_with_state
 from safelight.link.model import LinkSettings
-from safelight.link.networks import Networks, assign_ids
-from safelight.link.template import TEMPLATE_SCHEMA, cluster_templates
+from safelight.link.networks import assign_ids, edge_components
+from safelight.link.template import TEMPLATE_SCHEMA, member_templates, template_members
 from safelight.link.text import SKETCH_SCHEMA, link_sketches, sketch_texts, text_ids
 from safelight.versioning import package_version
 
 __all__ = [
     "LinkInputs",
     "StageResult",
+    "StoredTemplates",
+    "TextsOf",
     "link_stage",
     "link_version",
     "singleton_id",
@@ -55,11 +57,21 @@ def link_version(settings: LinkSettings | None = None) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
+# ad ids -> (``ad_id, text`` of those ads, their slot spans as extraction rows)
+TextsOf = Callable[[list[str]], tuple[pa.Table, pa.Table | None]]
+
+
 @dataclass(frozen=True, slots=True)
 class LinkInputs:
+    """What the stage links. Texts come either whole (``texts``, spans in ``extractions``) or
+    already sketched (``sketches``, with ``texts_of`` reading back the few texts templates
+    need): a store sketches a million texts a batch at a time and never holds them all."""
+
     extractions: pa.Table  # EXTRACTION_SCHEMA rows of the link fields
     texts: pa.Table | None  # ad_id, text (every ad)
     context: pa.Table | None  # ad_id, place, posted_at
+    sketches: pa.Table | None = None  # SKETCH_SCHEMA per ad, instead of ``texts``
+    texts_of: TextsOf | None = None  # with ``sketches``: texts and spans of given ads
 
     def without(self, *, images: bool = False, text: bool = False) -> LinkInputs:
         """The same inputs with photos and/or text left out (ablation)."""
@@ -71,7 +83,8 @@ class LinkInputs:
             texts = pa.table(
                 {"ad_id": texts.column("ad_id"), "text": pa.nulls(texts.num_rows, pa.string())}
             )
-        return replace(self, extractions=ext, texts=texts)
+        sketches = None if text else self.sketches
+        return replace(self, extractions=ext, texts=texts, sketches=sketches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +122,14 @@ def link_stage(
     clusters = pa.table(
         {"ad_id": pa.array([], pa.string()), "cluster_id": pa.array([], pa.string())}
     )
-    if inputs.texts is not None:
+    texts_of = inputs.texts_of
+    if inputs.sketches is None and inputs.texts is not None:
         spans = inputs.extractions.filter(pc.is_valid(inputs.extractions.column("start")))
         sketches = sketch_texts(inputs.texts, spans, settings)
+        texts_of = _in_memory(inputs.texts, spans)
+    elif inputs.sketches is not None:
+        sketches = inputs.sketches
+    if inputs.sketches is not None or inputs.texts is not None:
         tl = link_sketches(sketches, settings)
         parts.append(tl.result)
         clusters = tl.clusters
@@ -120,17 +138,15 @@ def link_stage(
         text_limit = tl.limit
     edges = pa.concat_tables([p.edges for p in parts])
     flagged = pa.concat_tables([p.flagged for p in parts])
-    ads = inputs.texts.column("ad_id").to_pylist() if inputs.texts is not None else []
-    comps = Networks.build(edges, ads).components(min_size=2)
+    # an ad with no edge is its own network, never in a component of two: not a node here
+    comps = edge_components(edges, min_size=2)
     ids = assign_ids(comps, previous)
     networks = pa.table(
         {"ad_id": pa.array(list(ids), pa.string()), "network_id": pa.array(list(ids.values()))}
     )
     templates = TEMPLATE_SCHEMA.empty_table()
-    if clusters.num_rows and inputs.texts is not None:
-        templates = templates_for(
-            inputs.texts, inputs.extractions, clusters, settings, max_templates
-        )
+    if clusters.num_rows and texts_of is not None:
+        templates = templates_for(texts_of, clusters, settings, max_templates)
     return StageResult(
         edges,
         flagged,
@@ -144,21 +160,46 @@ def link_stage(
     )
 
 
+def _in_memory(texts: pa.Table, spans: pa.Table) -> TextsOf:
+    return lambda ad_ids: (texts, spans)  # member_templates picks the ads it needs
+
+
+# cluster id -> (its first members, template, slots) as stored
+StoredTemplates = Callable[[list[str], int], dict[str, tuple[list[str], str, str]]]
+
+
 def templates_for(
-    texts: pa.Table,
-    extractions: pa.Table,
+    texts_of: TextsOf,
     clusters: pa.Table,
     settings: LinkSettings,
     max_templates: int = MAX_TEMPLATES,
+    stored: StoredTemplates | None = None,
 ) -> pa.Table:
-    """Templates of the ``max_templates`` largest clusters of ``clusters`` (ad_id, cluster_id)."""
+    """Templates of the ``max_templates`` largest clusters of ``clusters`` (ad_id, cluster_id);
+    ``texts_of`` gives the texts and spans of the members they align (at most
+    ``template_sample`` a cluster), read only now. ``stored`` (incremental runs): a stored
+    template whose cluster still aligns the same members is kept with its new size."""
     if not clusters.num_rows or max_templates <= 0:
         return TEMPLATE_SCHEMA.empty_table()
     counts = pc.value_counts(clusters.column("cluster_id")).to_pylist()
     counts.sort(key=lambda c: (-c["counts"], c["values"]))
     biggest = pa.array([c["values"] for c in counts[:max_templates]], pa.string())
     some = clusters.filter(pc.is_in(clusters.column("cluster_id"), value_set=biggest))
-    spans = extractions.filter(pc.is_valid(extractions.column("start")))
-    return cluster_templates(
-        texts, spans, some, settings.template_support, settings.template_sample
+    sample = settings.template_sample
+    chosen, sizes = template_members(some, sample)
+    # a template depends on its members' texts alone, and a stored ad's text never changes
+    old = stored(sorted(chosen), sample) if stored is not None else {}
+    same = {cid: row for cid, row in old.items() if row[0] == chosen[cid]}
+    todo = {cid: ads for cid, ads in chosen.items() if cid not in same}
+    texts, spans = texts_of(sorted({a for ads in todo.values() for a in ads}))
+    built = member_templates(todo, sizes, texts, spans, settings.template_support, sample)
+    kept = pa.table(
+        {
+            "cluster_id": list(same),
+            "n_ads": [sizes[cid] for cid in same],
+            "template": [row[1] for row in same.values()],
+            "slots": [row[2] for row in same.values()],
+        },
+        schema=TEMPLATE_SCHEMA,
     )
+    return pa.concat_tables([built, kept])

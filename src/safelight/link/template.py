@@ -22,7 +22,15 @@ from difflib import SequenceMatcher
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["TEMPLATE_SCHEMA", "Slot", "Template", "build_template", "cluster_templates"]
+__all__ = [
+    "TEMPLATE_SCHEMA",
+    "Slot",
+    "Template",
+    "build_template",
+    "cluster_templates",
+    "member_templates",
+    "template_members",
+]
 
 TEMPLATE_SCHEMA = pa.schema(
     [
@@ -153,8 +161,15 @@ def cluster_templates(
     """One row per text cluster: ``cluster_id``, ``n_ads``, ``template`` (rendered) and
     ``slots`` (JSON list of ``{label, fillers: [{text, n}]}``). ``clusters`` is
     ``TextLinks.clusters``; members are sampled in ad_id order (first ``sample``)."""
-    from safelight.link.text import span_lists, tokenize
+    chosen, sizes = template_members(clusters, sample)
+    return member_templates(chosen, sizes, texts, spans, support, sample)
 
+
+def template_members(
+    clusters: pa.Table, sample: int = 60
+) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """Per cluster (``ad_id, cluster_id`` rows): the members a template aligns (the first
+    ``sample`` in ad_id order) and the cluster's size. Only those members' texts are needed."""
     members: dict[str, list[str]] = {}
     for ad, cid in zip(
         clusters.column("ad_id").to_pylist(),
@@ -163,22 +178,40 @@ def cluster_templates(
     ):
         members.setdefault(cid, []).append(ad)
     chosen = {cid: sorted(ads)[:sample] for cid, ads in members.items()}
+    return chosen, {cid: len(ads) for cid, ads in members.items()}
+
+
+def member_templates(
+    chosen: dict[str, list[str]],
+    sizes: dict[str, int],
+    texts: pa.Table,
+    spans: pa.Table | None,
+    support: float = 0.8,
+    sample: int = 60,
+) -> pa.Table:
+    """``cluster_templates`` from ``template_members``' choice; ``texts`` (``ad_id, text``)
+    and ``spans`` (extraction rows) need only cover the chosen members."""
+    from safelight.link.text import span_lists, tokenize
+
     wanted = pa.array(sorted({a for ads in chosen.values() for a in ads}), pa.string())
     texts = texts.filter(pc.is_in(texts.column("ad_id"), value_set=wanted))
     ad_ids = texts.column("ad_id").combine_chunks()
-    slot_spans = span_lists(ad_ids, spans)
-    docs = {
-        ad: tokenize(t, s)
-        for ad, t, s in zip(
-            ad_ids.to_pylist(), texts.column("text").to_pylist(), slot_spans, strict=True
+    # each cluster's members are tokenised only while its template is built: the token lists
+    # of 120k texts at once would take a gigabyte
+    found = dict(
+        zip(
+            ad_ids.to_pylist(),
+            zip(texts.column("text").to_pylist(), span_lists(ad_ids, spans), strict=True),
+            strict=True,
         )
-    }
+    )
     rows: dict[str, list[object]] = {"cluster_id": [], "n_ads": [], "template": [], "slots": []}
     for cid in sorted(chosen):
-        tpl = build_template([docs[a] for a in chosen[cid] if a in docs], support, sample)
+        docs = [tokenize(*found[a]) for a in chosen[cid] if a in found]
+        tpl = build_template(docs, support, sample)
         d = tpl.to_dict()
         rows["cluster_id"].append(cid)
-        rows["n_ads"].append(len(members[cid]))
+        rows["n_ads"].append(sizes[cid])
         rows["template"].append(d["template"])
         rows["slots"].append(json.dumps(d["slots"], ensure_ascii=False))
     return pa.table(rows, schema=TEMPLATE_SCHEMA)

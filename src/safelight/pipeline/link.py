@@ -39,7 +39,7 @@ class LinkSummary:
     seconds: float = 0.0
     skipped: bool = False  # the stored result already covered every ad
     incremental: bool = False  # only the links touching new ads were computed
-    limit_changed: bool = False  # a frequency limit moved: a full relink instead
+    limit_changed: bool = False  # a frequency limit moved (applied incrementally too)
     region_ads: int = 0  # incremental: ads whose network was recomputed
     sketched: int = 0  # ads whose text was tokenised and MinHashed in this run
     region_texts: int = 0  # incremental: distinct texts whose clusters were recomputed
@@ -59,6 +59,26 @@ def read_link_inputs(store: Store, *, batch_size: int = 200_000) -> LinkInputs:
     return LinkInputs(extractions, texts, store.link_context())
 
 
+def _stream_link_inputs(store: Store, settings: LinkSettings) -> LinkInputs:
+    """The inputs of a full run with the texts already sketched, a batch of ads at a time
+    (``Store.link_text_batches``): the texts of every ad and their slot spans are never held
+    at once, and templates read back only the texts they align."""
+    from safelight.link.sketch import sketch_texts
+    from safelight.link.stage import LinkInputs
+    from safelight.records import EXTRACTION_SCHEMA
+
+    parts = [sketch_texts(texts, spans, settings) for texts, spans in store.link_text_batches()]
+    sketches = pa.concat_tables(parts) if parts else None
+    # identifiers and photos link; the other fields only masked the texts just sketched
+    fields = (*settings.id_kinds, "image")
+    extractions = pa.Table.from_batches(
+        list(store.link_extractions(fields=fields)), schema=EXTRACTION_SCHEMA
+    )
+    return LinkInputs(
+        extractions, None, store.link_context(), sketches=sketches, texts_of=store.link_texts_of
+    )
+
+
 def run_link(
     store: Store,
     *,
@@ -68,9 +88,10 @@ def run_link(
 ) -> LinkSummary:
     """Link the stored ads into networks when ads arrived since the last run. Incremental:
     only the links touching the new ads are computed and only the networks they change are
-    renamed (``safelight.pipeline.link_delta``); ``all``, a new link-stage version, a moved
-    frequency limit or re-extracted ads relink every ad. Networks keep their ids where their
-    membership allows."""
+    renamed (``safelight.pipeline.link_delta``), also when the new ads move a frequency
+    limit (the values between the old and the new limit are regrouped). ``all``, a new
+    link-stage version or re-extracted ads relink every ad. Networks keep their ids where
+    their membership allows."""
     from safelight.link.model import LinkSettings, frequency_limit
     from safelight.link.stage import link_stage, link_version
 
@@ -97,26 +118,25 @@ def run_link(
         and store.count_linked(version) > 0
         and store.count_unsketched(version) == 0
     )
-    if incremental and stored.get("id_limit") != state["id_limit"]:
-        incremental, summary.limit_changed = False, True
+    if incremental and not {"id_limit", "image_limit", "text_limit"} <= set(stored):
+        incremental = False  # a store linked before the limits were kept
     if incremental and store.relinked_sketches():
         incremental = False  # re-extracted ads: their old links must go, a full run does that
     if incremental:
         from safelight.pipeline.link_delta import run_link_delta
 
-        if run_link_delta(store, summary, settings, id_limit, state, stored, started, progress):
-            return summary
-        summary.limit_changed = True  # the image or text limit moved: relink every ad
-    previous = store.network_assignment()
-    inputs = read_link_inputs(store)
-    ad_ids = inputs.context.column("ad_id") if inputs.context is not None else pa.array([])
-    if progress is not None:
-        progress("link", 1, 3)
+        run_link_delta(store, summary, settings, id_limit, state, stored, started, progress)
+        return summary
     from safelight.link.sketch import SKETCHED
 
     sketched = SKETCHED[0]
-    result = link_stage(inputs, previous, settings, id_limit=id_limit)
+    inputs = _stream_link_inputs(store, settings)
     summary.sketched = SKETCHED[0] - sketched
+    ad_ids = inputs.context.column("ad_id") if inputs.context is not None else pa.array([])
+    if progress is not None:
+        progress("link", 1, 3)
+    previous = store.network_assignment()
+    result = link_stage(inputs, previous, settings, id_limit=id_limit)
     del inputs
     if progress is not None:
         progress("link", 2, 3)

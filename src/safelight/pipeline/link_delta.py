@@ -10,11 +10,16 @@ a linked 1M store must not redo all the work").
 - **Identifiers**: only the values the new ads hold are regrouped, over every ad holding them.
 - **Guard**: values only gain ads, so a value newly over the limit is flagged and its edges
   removed with its regrouping. Each frequency limit is adaptive over the whole store (cheap SQL
-  over stored sizes); when adding ads moves one, every stored flag could change, so the caller
-  relinks every ad (``run_link_delta`` returns False).
+  over stored sizes). When adding ads moves one, only the values whose size lies between the
+  old and the new limit change side: they are regrouped with the new ads' values (identifiers
+  by group size, photos by neighbourhood size, texts by group size, and the LSH buckets whose
+  text count lies between the two), and every other flag keeps its value with its reason
+  rewritten to name the new limit.
 - **Networks**: recomputed for the region of change (``link.incremental.region_networks``):
   the new ads, the ends of every edge that came or went, and their stored networks.
-- **Templates**: rebuilt for the recomputed clusters among the largest ``MAX_TEMPLATES``.
+- **Templates**: rebuilt for the recomputed clusters among the largest ``MAX_TEMPLATES`` whose
+  aligned members (the first ``template_sample`` by ad id) changed; the others keep their
+  stored template with the new cluster size.
 
 Everything else is read from and written to the store with SQL, and every part uses the code
 of a full run on the same rows, so the result is the one ``safelight link --all`` gives.
@@ -47,9 +52,9 @@ def run_link_delta(
     stored: dict[str, str],
     started: float,
     progress: ProgressFn | None,
-) -> bool:
-    """Link the new ads (temp ``_link_new``) into the stored result; False (nothing written)
-    when a limit moved and every ad must be relinked."""
+) -> None:
+    """Link the new ads (temp ``_link_new``) into the stored result. ``id_limit``: the
+    identifier limit now; ``stored``: the stored result's state (its limits)."""
     from safelight.link.identifiers import identifier_links
     from safelight.link.incremental import region_networks
     from safelight.link.incremental_images import image_delta
@@ -70,17 +75,14 @@ def run_link_delta(
     )
     summary.sketched = SKETCHED[0] - before
     store.begin_link_delta()
-    text = text_delta(store, sketches, settings, int(stored.get("text_limit", -1)))
-    if text is None:
-        return False
+    old_text, old_image = int(stored["text_limit"]), int(stored["image_limit"])
+    text = text_delta(store, sketches, settings, old_text)
     if progress is not None:
         progress("link", 1, 3)
-    images = image_delta(
-        store, new_rows, settings, int(stored.get("image_limit", -1)), store.link_context
-    )
-    if images is None:
-        return False
-    id_rows = store.identifier_rows_of_new(settings.id_kinds)
+    images = image_delta(store, new_rows, settings, old_image, store.link_context)
+    old_id = int(stored["id_limit"])
+    moved = (min(old_id, id_limit), max(old_id, id_limit)) if old_id != id_limit else None
+    id_rows = store.identifier_rows_of_new(settings.id_kinds, moved)
     id_ads = pc.unique(id_rows.column("ad_id")).to_pylist()
     ids = identifier_links(
         id_rows, replace(settings, max_group_ads=id_limit), store.link_context(id_ads)
@@ -93,8 +95,9 @@ def run_link_delta(
     if progress is not None:
         progress("link", 2, 3)
     build = store.template_plan(text.clusters, MAX_TEMPLATES)
-    texts, rows = store.link_texts_of(pc.unique(build.column("ad_id")).to_pylist())
-    templates = templates_for(texts, rows, build, settings, max_templates=len(build) or 1)
+    templates = templates_for(
+        store.link_texts_of, build, settings, len(build) or 1, store.stored_templates
+    )
     summary.seconds = time.perf_counter() - started
     summary.edges, summary.networks = store.write_link_delta(
         flagged=flagged,
@@ -109,10 +112,14 @@ def run_link_delta(
         },
         drop_pairs=text.drop_pairs,
         version=summary.version,
-        state={**state, "image_limit": stored["image_limit"], "text_limit": stored["text_limit"]},
+        state={**state, "image_limit": str(images.limit), "text_limit": str(text.limit)},
         new_ads=summary.new_ads,
         seconds=summary.seconds,
+        rewrites=_rewrites(
+            settings, (old_id, id_limit), (old_image, images.limit), (old_text, text.limit)
+        ),
     )
+    summary.limit_changed = (old_id, old_image, old_text) != (id_limit, images.limit, text.limit)
     ids_now = set(networks.column("network_id").to_pylist())
     summary.incremental = True
     summary.ads = store.ad_count()
@@ -125,4 +132,20 @@ def run_link_delta(
     summary.photos_searched = images.queried
     if progress is not None:
         progress("link", 3, 3)
-    return True
+
+
+def _rewrites(
+    settings: LinkSettings, ids: tuple[int, int], image: tuple[int, int], text: tuple[int, int]
+) -> list[tuple[tuple[str, ...], str, str, int | None]]:
+    """The stored flags whose reason names a limit that moved (``(old, new)`` per kind):
+    (kinds, old reason, new reason, new n_ads or None). A skip flag's n_ads is the limit + 1."""
+    from safelight.link.groups import size_reason as size
+    from safelight.link.text import skip_reason
+
+    out: list[tuple[tuple[str, ...], str, str, int | None]] = []
+    for kinds, (old, new) in [(settings.id_kinds, ids), (("image",), image), (("text",), text)]:
+        if old != new:
+            out.append((kinds, size(old), size(new), None))
+    if text[0] != text[1]:
+        out.append((("text",), skip_reason(text[0]), skip_reason(text[1]), text[1] + 1))
+    return out

@@ -9,6 +9,7 @@ clusters, as a full run has them; ``write_link_delta`` applies everything in one
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -19,11 +20,12 @@ __all__ = ["LinkDeltaTables"]
 
 # Stored edges an incremental run replaces: those of the identifier values new ads hold (temp
 # table _link_keys), of the photos they touch (_link_img: a near edge names both hashes) and of
-# the text clusters it recomputes (_link_tclusters).
+# the text clusters it recomputes (_link_tclusters). Never NULL (a star edge's detail has no
+# hash_b): NOT of a NULL scope would leave an edge out of both the kept and the replaced ones.
 _IDS = "EXISTS (SELECT 1 FROM _link_keys k WHERE k.field = e.kind AND k.value = e.value)"
 _SCOPE = (
     f"({_IDS} OR (e.kind = 'image' AND (e.value IN (SELECT hex FROM _link_img) OR "
-    "json_extract_string(e.detail, '$.hash_b') IN (SELECT hex FROM _link_img))) "
+    "coalesce(json_extract_string(e.detail, '$.hash_b'), '') IN (SELECT hex FROM _link_img))) "
     "OR (e.kind = 'text' AND e.value IN (SELECT cluster_id FROM _link_tclusters)))"
 )
 # Stored flags it replaces (_link_tflags: the text flags of touched texts and buckets).
@@ -89,12 +91,32 @@ class LinkDeltaTables(LinkIndexTables):
             """
         )
 
+    def stored_templates(
+        self, cluster_ids: list[str], sample: int
+    ) -> dict[str, tuple[list[str], str, str]]:
+        """Per given cluster with a stored template: its first ``sample`` stored members (ad
+        id order), template and slots (before ``write_link_delta`` replaces them)."""
+        with self._view("_tc", pa.table({"cluster_id": pa.array(cluster_ids, pa.string())})):
+            rows = self._con.sql(
+                f"""
+                WITH m AS (SELECT cluster_id, ad_id, row_number() OVER
+                               (PARTITION BY cluster_id ORDER BY ad_id) AS r
+                           FROM text_clusters SEMI JOIN _tc USING (cluster_id))
+                SELECT t.cluster_id, list(m.ad_id ORDER BY m.ad_id), any_value(t.template),
+                       any_value(t.slots)
+                FROM m JOIN text_templates t USING (cluster_id) WHERE m.r <= {int(sample)}
+                GROUP BY t.cluster_id
+                """
+            ).fetchall()
+        return {cid: (list(members), tpl, slots) for cid, members, tpl, slots in rows}
+
     def link_region(
         self, new_edges: pa.Table
     ) -> tuple[list[str], pa.Table, pa.Table, dict[str, str], int]:
-        """Where this run's edges change the stored ones: (region ad ids, kept stored edges
-        touching the region, new edges touching it, the region's stored network ids, the next
-        free network sequence number). See ``safelight.link.incremental``."""
+        """Where this run's edges change the stored ones: (region ad ids, the ends ``ad_a,
+        ad_b`` of the kept stored edges touching the region and of the new edges touching it,
+        the region's stored network ids, the next free network sequence number). See
+        ``safelight.link.incremental``."""
         con = self._con
         con.register("_new_edges_view", new_edges)
         try:
@@ -121,13 +143,11 @@ class LinkDeltaTables(LinkIndexTables):
         touching = (
             "(ad_a IN (SELECT ad_id FROM _link_region) OR ad_b IN (SELECT ad_id FROM _link_region))"
         )
+        # the ends are all networks need (evidence strings of millions of edges are not)
         kept = con.sql(
-            f"SELECT ad_a, ad_b, kind, value, weight, detail FROM link_edges e "
-            f"WHERE NOT {_SCOPE} AND {touching}"
+            f"SELECT ad_a, ad_b FROM link_edges e WHERE NOT {_SCOPE} AND {touching}"
         ).to_arrow_table()
-        new = con.sql(
-            f"SELECT ad_a, ad_b, kind, value, weight, detail FROM _link_new_edges WHERE {touching}"
-        ).to_arrow_table()
+        new = con.sql(f"SELECT ad_a, ad_b FROM _link_new_edges WHERE {touching}").to_arrow_table()
         previous = dict(
             con.sql(
                 "SELECT ad_id, network_id FROM networks SEMI JOIN _link_region USING (ad_id)"
@@ -153,6 +173,7 @@ class LinkDeltaTables(LinkIndexTables):
         state: dict[str, str],
         new_ads: int,
         seconds: float | None = None,
+        rewrites: Sequence[tuple[tuple[str, ...], str, str, int | None]] = (),
     ) -> tuple[int, int]:
         """Apply an incremental run in one transaction (after ``link_region`` and
         ``template_plan``): its edges (``_link_new_edges``) and ``flagged`` replace the stored
@@ -161,9 +182,17 @@ class LinkDeltaTables(LinkIndexTables):
         the largest go); the new ads' sketches and the index rows are added (``index``:
         ``link_text_bands`` appended, ``link_text_pairs`` and ``link_image_hashes`` replace
         the rows of the same keys, ``drop_pairs`` removed) and the new ads count as linked.
+        ``rewrites``: (kinds, old reason, new reason, new n_ads or None) of the stored flags
+        out of scope whose reason names a frequency limit that moved.
         Returns (edges, networks) now stored."""
         con = self._con
         with self._transaction():
+            for kinds, old, new, n_ads in rewrites:
+                con.execute(
+                    "UPDATE link_flagged SET reason = ?, n_ads = coalesce(?, n_ads) "
+                    "WHERE kind IN (SELECT unnest(?)) AND reason = ?",
+                    [new, n_ads, list(kinds), old],
+                )
             con.execute(f"DELETE FROM link_edges e WHERE {_SCOPE}")
             con.execute(
                 "INSERT INTO link_edges SELECT ad_a, ad_b, kind, value, weight, detail "

@@ -75,21 +75,40 @@ class LinkIndexTables:
         t = self._arrow(f"SELECT count(*) AS n FROM {_ALL_KEYS} GROUP BY text_key HAVING n >= 2")
         return t.column("n").to_numpy().astype(np.int64)
 
-    def new_text_stats(self) -> pa.Table:
+    def new_text_stats(self, sizes: tuple[int, int] | None = None) -> pa.Table:
         """Per text of a new ad: ``tid, text_key, n_shingles, n_old, first_old, n_new,
-        first_new`` (size and first ad id before and after the new ads)."""
-        return self._arrow(
+        first_new`` (size and first ad id before and after the new ads). ``sizes``
+        (``lo, hi``): also every other text of more than ``lo`` and at most ``hi`` ads (the
+        texts a moved limit flags or frees; their size and first ad stay)."""
+        within = ""
+        if sizes is not None:
+            within = f"""
+            UNION ALL
+            SELECT tid, any_value(text_key), any_value(n_shingles), count(*), min(ad_id),
+                   count(*), min(ad_id) FROM link_text_keys ANTI JOIN nw USING (tid)
+            GROUP BY tid HAVING count(*) > {int(sizes[0])} AND count(*) <= {int(sizes[1])}
             """
+        return self._arrow(
+            f"""
             WITH nw AS (SELECT tid, any_value(text_key) AS text_key,
                                any_value(n_shingles) AS n_shingles, count(*) AS n,
                                min(ad_id) AS f FROM _link_new_keys GROUP BY tid),
                  old AS (SELECT tid, count(*) AS n, min(ad_id) AS f FROM link_text_keys
                          SEMI JOIN nw USING (tid) GROUP BY tid)
+            SELECT * FROM (
             SELECT nw.tid, nw.text_key, nw.n_shingles, coalesce(old.n, 0) AS n_old,
                    old.f AS first_old, coalesce(old.n, 0) + nw.n AS n_new,
                    CASE WHEN old.f IS NULL OR nw.f < old.f THEN nw.f ELSE old.f END AS first_new
-            FROM nw LEFT JOIN old USING (tid) ORDER BY nw.tid
+            FROM nw LEFT JOIN old USING (tid) {within}) ORDER BY tid
             """
+        )
+
+    def big_buckets(self, more_than: int) -> pa.Table:
+        """``band, bkey`` of the stored LSH buckets with more than ``more_than`` texts (those
+        a moved text limit may start or stop skipping)."""
+        return self._arrow(
+            "SELECT band, bkey FROM link_text_bands GROUP BY band, bkey "
+            f"HAVING count(*) > {int(more_than)}"
         )
 
     def text_bands_of(self, tids: np.ndarray) -> pa.Table:
@@ -179,6 +198,13 @@ class LinkIndexTables:
                 "SELECT ad_id, field, value FROM extractions WHERE field = 'image' "
                 "AND lower(value) IN (SELECT hex FROM _hex)"
             )
+
+    def image_hashes_by_hood(self, lo: int, hi: int) -> np.ndarray:
+        """Stored hashes whose neighbourhood has more than ``lo`` and at most ``hi`` ads."""
+        t = self._arrow(
+            f"SELECT hash FROM link_image_hashes WHERE hood > {int(lo)} AND hood <= {int(hi)}"
+        )
+        return t.column("hash").to_numpy().astype(np.uint64)
 
     def image_hoods(self, hashes: np.ndarray) -> np.ndarray:
         """Stored neighbourhood sizes of two or more, the given hashes left out."""

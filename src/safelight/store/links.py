@@ -29,7 +29,6 @@ __all__ = ["LINK_FIELDS", "LinkTables"]
 
 # Fields the link stage reads: identifiers and photos link, the others mask text slots.
 LINK_FIELDS = ("phone", "email", "handle", "image", "name", "age", "price", "place")
-_EXTRACTION_COLUMNS = ", ".join(f'"{n}"' for n in EXTRACTION_SCHEMA.names)
 # The link stage reads no extraction text or detail: leaving them out saves a gigabyte at 1M.
 _LINK_COLUMNS = (
     'ad_id, field, value, NULL::VARCHAR AS "text", start, "end", NULL::VARCHAR AS detail'
@@ -40,6 +39,10 @@ _AD_TEXT = (
 )
 _NOT_AREA_CODE = "coalesce(json_extract_string(detail, '$.source'), '') <> 'area code'"
 _NEW = "ad_id IN (SELECT ad_id FROM _link_new)"
+# The slot spans that mask an ad's text: the same rows in full and incremental runs.
+_SPANS = (
+    f"field IN ({_FIELD_LIST}) AND start IS NOT NULL AND (field <> 'place' OR {_NOT_AREA_CODE})"
+)
 _INDEX_TABLES = ("link_image_hashes", "link_text_bands", "link_text_pairs")
 
 
@@ -75,13 +78,35 @@ class LinkTables(LinkDeltaTables):
         finally:
             cursor.close()
 
-    def link_extractions(self, batch_size: int = 200_000) -> Iterator[pa.RecordBatch]:
-        """Extraction rows (``EXTRACTION_SCHEMA``) of ``LINK_FIELDS``, area-code places left out."""
+    def link_extractions(
+        self, batch_size: int = 200_000, fields: tuple[str, ...] = LINK_FIELDS
+    ) -> Iterator[pa.RecordBatch]:
+        """Extraction rows (``EXTRACTION_SCHEMA``) of ``fields`` (of ``LINK_FIELDS``),
+        area-code places left out."""
+        field_list = ", ".join(f"'{f}'" for f in fields if f in LINK_FIELDS)
         return self._stream(
-            f"SELECT {_LINK_COLUMNS} FROM extractions WHERE field IN ({_FIELD_LIST}) "
+            f"SELECT {_LINK_COLUMNS} FROM extractions WHERE field IN ({field_list}) "
             f"AND (field <> 'place' OR {_NOT_AREA_CODE})",
             batch_size,
         )
+
+    def link_text_batches(self, batch_size: int = 100_000) -> Iterator[tuple[pa.Table, pa.Table]]:
+        """(``ad_id, text``, their slot spans: link extraction rows with offsets) of every ad,
+        ``batch_size`` ads at a time in ad_id order. Each batch is one range of ad ids, so
+        neither the texts of a million ads nor their spans are ever held at once."""
+        ids = self._arrow("SELECT ad_id FROM ads ORDER BY ad_id").column("ad_id")
+        for lo in range(0, len(ids), batch_size):
+            bounds = [ids[lo].as_py(), ids[min(lo + batch_size, len(ids)) - 1].as_py()]
+            texts = self._con.sql(
+                f"SELECT ad_id, {_AD_TEXT} AS text FROM ads WHERE ad_id BETWEEN ? AND ? "
+                "ORDER BY ad_id",
+                params=bounds,
+            ).to_arrow_table()
+            spans = self._con.sql(
+                f"SELECT {_LINK_COLUMNS} FROM extractions WHERE {_SPANS} AND ad_id BETWEEN ? AND ?",
+                params=bounds,
+            ).to_arrow_table()
+            yield texts, spans.cast(EXTRACTION_SCHEMA)
 
     def link_texts(
         self, batch_size: int = 50_000, *, only_new: bool = False
@@ -114,13 +139,24 @@ class LinkTables(LinkDeltaTables):
         )
         return iter(self._con.sql(sql).to_arrow_table().to_batches(batch_size))
 
-    def identifier_rows_of_new(self, kinds: tuple[str, ...]) -> pa.Table:
-        """Extraction rows of every ad holding an identifier a new ad holds (and the keys, kept
-        in a temp table for ``write_link_delta``)."""
+    def identifier_rows_of_new(
+        self, kinds: tuple[str, ...], sizes: tuple[int, int] | None = None
+    ) -> pa.Table:
+        """Extraction rows of every ad holding an identifier a new ad holds, or (``sizes``:
+        ``lo, hi``) held by more than ``lo`` and at most ``hi`` ads (the values a moved limit
+        flags or frees); the keys are kept in a temp table for ``write_link_delta``."""
         fields = ", ".join(f"'{k}'" for k in kinds)
+        within = ""
+        if sizes is not None:
+            within = (
+                f"UNION SELECT field, value FROM extractions WHERE field IN ({fields}) "
+                "AND value IS NOT NULL GROUP BY field, value "
+                f"HAVING count(DISTINCT ad_id) > {int(sizes[0])} "
+                f"AND count(DISTINCT ad_id) <= {int(sizes[1])}"
+            )
         self._con.execute(
             "CREATE OR REPLACE TEMP TABLE _link_keys AS SELECT DISTINCT field, value "
-            f"FROM extractions WHERE field IN ({fields}) AND value IS NOT NULL AND {_NEW}"
+            f"FROM extractions WHERE field IN ({fields}) AND value IS NOT NULL AND {_NEW} " + within
         )
         return self._con.sql(
             "SELECT e.ad_id, e.field, e.value FROM extractions e SEMI JOIN _link_keys k "
@@ -154,8 +190,8 @@ class LinkTables(LinkDeltaTables):
                 "ORDER BY ad_id"
             ).to_arrow_table()
             rows = con.sql(
-                f"SELECT {_EXTRACTION_COLUMNS} FROM extractions SEMI JOIN _ids_view USING (ad_id) "
-                f"WHERE field IN ({_FIELD_LIST}) AND start IS NOT NULL"
+                f"SELECT {_LINK_COLUMNS} FROM extractions SEMI JOIN _ids_view USING (ad_id) "
+                f"WHERE {_SPANS}"
             ).to_arrow_table()
         finally:
             con.unregister("_ids_view")
