@@ -74,13 +74,12 @@ def link(
         highlight=False,
     )
     if s.incremental:
+        moved = "; a frequency limit moved: only the values it reaches were regrouped"
         console.print(
             f"incremental: only the new ads were sketched; {s.region_ads:,} ads' networks "
-            "recomputed",
+            f"recomputed{moved if s.limit_changed else ''}",
             highlight=False,
         )
-    elif s.limit_changed:
-        console.print("a frequency limit moved with the new ads: every ad was relinked")
 
 
 def _values(rows: list[dict[str, Any]], limit: int = 12) -> str:
