@@ -54,3 +54,19 @@ def test_two_addresses_and_spans() -> None:
     matches = EXTRACTOR.extract(text, {"phone": [Match("phone", "+1", "x", 0, 0)]})
     assert [m.value for m in matches] == ["a1@x.com", "b2@outlook.com"]
     assert matches[1].text == "b2 (at) outlook (dot) com"
+
+
+def test_anchors_are_every_needle_position() -> None:
+    from safelight.extract.emails import _anchors
+
+    needles = ("@", " at ", "\tat ", "\nat ", "(at", "[at", "{at", "<at", "-at-", "( at", "[ at")
+    for text in ("a -at-at- b", "x at at y", "( at [at {at <at { at", "\tat \nat @@", "AT At aT"):
+        low = text.lower()
+        expected = set()
+        if "@" in text or "at" in text or "AT" in text or "At" in text:
+            for needle in needles:
+                i = low.find(needle)
+                while i >= 0:
+                    expected.add(i + 1 if needle[0].isspace() else i)
+                    i = low.find(needle, i + 1)
+        assert _anchors(text) == sorted(expected)

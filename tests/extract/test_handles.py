@@ -88,3 +88,11 @@ def test_every_platform_has_a_source() -> None:
     assert all(entry.get("source") for entry in raw["platforms"])
     assert raw["not_handles"]["source"] and raw["not_cashtags"]["source"]
     assert {"snapchat", "onlyfans", "cashapp", "x"} <= set(load_platforms().by_cue.values())
+
+
+def test_tokens_as_the_punctuation_table_splits_them() -> None:
+    from safelight.extract.handles import _PUNCT, _tokens
+
+    for low in ("snap: kandi_xo!!", "ig/@kandi’s\x1cpage", "whats\x00app 😘 kik", "a\u2028b"):
+        expected = low.encode("ascii", "replace").decode("ascii").translate(_PUNCT).split()
+        assert _tokens(low) == expected

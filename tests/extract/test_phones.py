@@ -454,3 +454,12 @@ def test_number_words_with_letters_the_regex_folds_do_not_crash() -> None:
     # "ı" (dotless), "İ" and "ſ" match i/s without case but lower-case to something else.
     for text in ("trıple 5 nıne 0 three 312 1887", "TRİPLE 5 903 312 1887", "ſix 9 0 3 312 1887"):
         assert [m.value for m in find_phones(text)] == ["+19033121887"]
+
+
+def test_number_word_stems_two_different_ones() -> None:
+    from safelight.extract.deobfuscate import _may_have_words
+
+    assert _may_have_words("nineight")  # overlapping stems count
+    assert not _may_have_words("phone phone someone")  # one stem, however often
+    assert _may_have_words("Seven and TWO")
+    assert not _may_have_words("no number words here")

@@ -118,3 +118,29 @@ def test_context_hint_covers_every_price_context_word() -> None:
         assert _CONTEXT_HINT.search(alternative.lower()), alternative
     assert prices("INCALL 150") == [(150, "USD", None)]
     assert prices("Rates: 200") == [(200, "USD", None)]
+
+
+def test_alternatives_split_only_at_the_top_level() -> None:
+    from safelight.extract.prices import _alternatives
+
+    assert _alternatives(r"a|b(?:c|d)|[|\]x]|e\|f|[^]|]g|[]|]") == [
+        "a",
+        "b(?:c|d)",
+        r"[|\]x]",
+        r"e\|f",
+        "[^]|]g",
+        "[]|]",
+    ]
+
+
+def test_grouping_by_initial_keeps_the_order_within_a_letter() -> None:
+    import re
+
+    from safelight.extract.prices import _by_initial
+
+    grouped = _by_initial(["hh", "h/h", "hours?", "h", "qv", "½h", "half"])
+    assert grouped == r"h(?:h|/h|ours?||alf)|q(?:v)|½h"
+    # First match, as the flat alternation: "h" before "half" in both.
+    flat = re.compile("hh|h/h|hours?|h|qv|½h|half")
+    for text in ("hh", "half", "hours", "h/h", "qv", "½h"):
+        assert re.match(grouped, text).group() == flat.match(text).group()

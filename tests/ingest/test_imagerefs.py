@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -17,13 +16,13 @@ from safelight.ingest.imagerefs import ImageResolver, file_sha256
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files actually read (hashed), in order; the shared cache starts empty."""
     seen: list[str] = []
-    real = hashlib.file_digest
+    real = imagerefs._hash_file
 
-    def counting(handle: Any, digest: str) -> Any:
-        seen.append(handle.name)
-        return real(handle, digest)
+    def counting(path: str, size: int) -> str | None:
+        seen.append(path)
+        return real(path, size)
 
-    monkeypatch.setattr(imagerefs.hashlib, "file_digest", counting)
+    monkeypatch.setattr(imagerefs, "_hash_file", counting)
     monkeypatch.setattr(imagerefs, "_digests", type(imagerefs._digests)())
     return seen
 
@@ -82,3 +81,10 @@ def test_no_hashing_when_disabled(tmp_path: Path, reads: list[str]) -> None:
     photo(tmp_path, "a.jpg")
     ref = ImageResolver(str(tmp_path), hash_files=False).resolve([("a.jpg", None)])[0]
     assert ref.sha256 is None and reads == []
+
+
+def test_large_and_small_files_hash_as_sha256(tmp_path: Path, reads: list[str]) -> None:
+    small = photo(tmp_path, "small.jpg", b"x" * 1000)
+    large = photo(tmp_path, "large.jpg", bytes(range(256)) * 5000)  # over the one-read size
+    for path in (small, large):
+        assert file_sha256(str(path)) == hashlib.sha256(path.read_bytes()).hexdigest()

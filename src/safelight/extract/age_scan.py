@@ -21,10 +21,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
-from safelight.extract.age_cues import L
+import ahocorasick
+
+from safelight.extract.age_cues import APPROACH_HINTS, FUZZY_POS, WORD_HINTS, L
 
 __all__ = [
+    "Hints",
     "Window",
     "Windows",
     "at_runs",
@@ -32,7 +36,9 @@ __all__ = [
     "before_runs",
     "bracket_start",
     "cue_may_end_at",
+    "fuzzy_hits",
     "gated",
+    "hints",
     "person_starts",
     "short_start",
 ]
@@ -66,7 +72,7 @@ class Windows:
         (a ``re.Pattern.match`` over ``source``, the text or its lower-case copy, at the run's
         end) does not rule out as an age."""
         wins: list[Window] = []
-        runs = [(m.start(), m.end()) for m in _RUN.finditer(text)]
+        runs = [m.span() for m in _RUN.finditer(text)]
         if not runs:
             return cls(wins)
         n = len(text)
@@ -281,3 +287,57 @@ def bracket_start(text: str, q: int) -> int | None:
     while j > 0 and text[j - 1].isspace():
         j -= 1
     return j - 1 if j > 0 and text[j - 1] == "(" else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Cheap looks at the whole lower-case text, in one Aho-Corasick pass instead of a substring
+# search per word and a ``FUZZY_POS`` scan (whose first letters are among the commonest).
+
+# Every ``FUZZY_POS`` alternative starts with one of these.
+_FUZZY_STARTS = (
+    *("im", "i'm", "i’m", "i am", "age", "only", "jus", "jst", "barely", "turned", "sweet"),
+    *("tengo", "she", "yo", "yr", "year", "y/", "y /", "y.o"),
+)
+_WORD, _APPROACH, _FUZZY = 1, 2, 4
+
+
+@dataclass(slots=True)
+class Hints:
+    words: bool  # a ``WORD_HINTS`` word is in the text
+    approach: bool  # an ``APPROACH_HINTS`` word is
+    fuzzy: list[int]  # where a ``FUZZY_POS`` match may start, in order
+
+
+@cache
+def _hint_automaton() -> ahocorasick.Automaton:
+    kinds: dict[str, int] = {}
+    for kind, words in ((_WORD, WORD_HINTS), (_APPROACH, APPROACH_HINTS), (_FUZZY, _FUZZY_STARTS)):
+        for word in words:
+            kinds[word] = kinds.get(word, 0) | kind
+    automaton = ahocorasick.Automaton()
+    for word, kind in kinds.items():
+        automaton.add_word(word, (len(word) - 1, kind))
+    automaton.make_automaton()
+    return automaton
+
+
+def hints(low: str) -> Hints:
+    seen = 0
+    starts: list[int] = []
+    for end, (back, kind) in _hint_automaton().iter(low):
+        seen |= kind
+        if kind & _FUZZY:
+            starts.append(end - back)
+    return Hints(bool(seen & _WORD), bool(seen & _APPROACH), sorted(set(starts)))
+
+
+def fuzzy_hits(low: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """``FUZZY_POS.finditer(low)``, trying the pattern only at ``starts``."""
+    match = FUZZY_POS.match
+    cursor = 0
+    for p in starts:
+        if p >= cursor:
+            m = match(low, p)
+            if m is not None:
+                yield m
+                cursor = m.end()

@@ -53,7 +53,9 @@ from safelight.extract.age_scan import (
     before_runs,
     bracket_start,
     cue_may_end_at,
+    fuzzy_hits,
     gated,
+    hints,
     person_starts,
     short_start,
 )
@@ -91,7 +93,7 @@ class _Scan:
     """One text: the windows, the patterns to use and the ages found so far."""
 
     __slots__ = ("text", "low", "src", "p", "blocked", "taken", "out", "windows", "spans")
-    __slots__ += ("words", "anchored")
+    __slots__ += ("words", "anchored", "hints")
 
     def __init__(self, text: str, blocked: list[tuple[int, int]]) -> None:
         self.text = text
@@ -104,7 +106,8 @@ class _Scan:
         self.low = low if len(low) == len(text) else text
         self.src = low if fast else text  # what the case-insensitive patterns scan
         self.p = C.LOWER if fast else C.AS_WRITTEN
-        self.words = _has_any(self.low, C.WORD_HINTS)
+        self.hints = hints(self.low)
+        self.words = self.hints.words
         self.windows = Windows.find(text, blocked, self.p.never_age.match, self.src)
         self.spans = self.windows.spans()
         if self.words:
@@ -173,7 +176,7 @@ class _Scan:
     def run(self) -> list[Match]:
         text, p, src, w = self.text, self.p, self.src, self.windows
         anchored, words = self.anchored, self.words
-        if self.spans and _has_any(self.low, C.APPROACH_HINTS):
+        if self.spans and self.hints.approach:
             self.approaching()
         if anchored:
             after: Iterable[re.Match[str]] = at_runs(p.cue_after_d, src, w)
@@ -342,7 +345,7 @@ class _Scan:
         text, low = self.text, self.low
         n = len(text)
         found: list[re.Match[str]] = []
-        for hit in C.FUZZY_POS.finditer(low):  # cue words and units: look right next to them
+        for hit in fuzzy_hits(low, self.hints.fuzzy):  # cue words and units: look next to them
             s, e = hit.span()
             if low[s] == "y":  # "yo", "yrs", "y/o": the word before
                 m = C.FUZZY_AFTER.search(text, max(0, s - 20), min(n, e + 12))
@@ -356,13 +359,6 @@ class _Scan:
                 continue
             if self.ok_context(m.start(), m.end("w")):
                 self.add(m.start(), m.end(), m.start("w"), m.end("w"), "misspelled word", value)
-
-
-def _has_any(text: str, words: tuple[str, ...]) -> bool:
-    for word in words:  # noqa: SIM110 -- a plain loop: no generator made per text
-        if word in text:
-            return True
-    return False
 
 
 def _around(

@@ -21,6 +21,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import ahocorasick
 import yaml
 
 from safelight.extract.base import lowered
@@ -245,14 +246,23 @@ _WORD_STEMS = (
 )
 
 
-def _may_have_words(text: str) -> bool:
-    low = lowered(text)
-    hits = 0
+@cache
+def _stems() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
     for stem in _WORD_STEMS:
-        if stem in low:
-            if hits:
-                return True
-            hits = 1
+        automaton.add_word(stem, stem)
+    automaton.make_automaton()
+    return automaton
+
+
+def _may_have_words(text: str) -> bool:
+    """Are two different stems in the text? (one Aho-Corasick pass, not one search a stem)"""
+    first = None
+    for _end, stem in _stems().iter(lowered(text)):
+        if first is None:
+            first = stem
+        elif stem != first:
+            return True
     return False
 
 

@@ -36,22 +36,18 @@ _EMAIL = re.compile(
     re.IGNORECASE,
 )
 _SPLIT_DOT = re.compile(_DOT, re.IGNORECASE)
-# Where an "at" can be: "@", " at ", "(at)", "[at]", "{at}", "<at>", "-at-".
-_AT_NEEDLES = ("@", " at ", "\tat ", "\nat ", "(at", "[at", "{at", "<at", "-at-", "( at", "[ at")
+# Where an "at" can be, in the lower-cased text: "@", " at " (at its "a"), "(at", "( at",
+# "[at", "[ at", "{at", "<at", "-at-". Each alternative takes one character and starts with a
+# literal one, so the engine skips to the few characters that can start one, and the matches
+# are every anchor in order, even where two needles overlap ("-at-at-").
+_AT_RE = re.compile(r"@|\((?= ?at)|\[(?= ?at)|\{(?=at)|<(?=at)|-(?=at-)|a(?<=[ \t\n]a)(?=t )")
 
 
 def _anchors(text: str) -> list[int]:
-    """Sorted positions of every candidate "at" (str.find: far cheaper than a regex scan)."""
+    """Sorted positions of every candidate "at"."""
     if "@" not in text and "at" not in text and "AT" not in text and "At" not in text:
         return []
-    low = lowered(text)
-    found: set[int] = set()
-    for needle in _AT_NEEDLES:
-        i = low.find(needle)
-        while i >= 0:
-            found.add(i + 1 if needle[0].isspace() else i)
-            i = low.find(needle, i + 1)
-    return sorted(found)
+    return [m.start() for m in _AT_RE.finditer(lowered(text))]
 
 
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")

@@ -48,6 +48,7 @@ class Platforms:
     single_words: frozenset[str]  # one-word case-insensitive cues, for the pre-check
     phrases: tuple[str, ...]  # several-word cues as " w1 w2 ", for the pre-check
     phrase_firsts: frozenset[str]  # the first words of ``phrases``
+    phrase_words: tuple[frozenset[str], ...]  # the words of each of ``phrases``
     exact: tuple[str, ...]  # exact-case cues ("OF")
     symbols: tuple[str, ...]  # emoji cues ("👻")
     url_by_prefix: dict[str, str]
@@ -105,6 +106,7 @@ def load_platforms() -> Platforms:
         single_words=frozenset(t[0] for t in tokenised if len(t) == 1),
         phrases=tuple(f" {' '.join(t)} " for t in tokenised if len(t) > 1),
         phrase_firsts=frozenset(t[0] for t in tokenised if len(t) > 1),
+        phrase_words=tuple(frozenset(t) for t in tokenised if len(t) > 1),
         exact=tuple(exact),
         symbols=tuple(symbols),
         url_by_prefix=url_by_prefix,
@@ -147,13 +149,26 @@ def _cue_needles(text: str, low: str, p: Platforms) -> list[str]:
     them with str.find is far cheaper than scanning the text with the cue pattern."""
     needles = [e for e in p.exact if e in text]
     needles += [sym for sym in p.symbols if sym in text]
-    tokens = _ascii(low).translate(_PUNCT).split()
-    needles += p.single_words.intersection(tokens)
-    # A phrase " w1 w2 " can be in the joined tokens only when its first word is a token.
-    if not p.phrase_firsts.isdisjoint(tokens):
-        joined = f" {' '.join(tokens)} "
-        needles += [phrase.split()[0] for phrase in p.phrases if phrase in joined]
+    tokens = _tokens(low)
+    present = set(tokens)
+    needles += p.single_words & present
+    # A phrase " w1 w2 " can be in the joined tokens only when all its words are tokens.
+    if not p.phrase_firsts.isdisjoint(present):
+        pairs = zip(p.phrases, p.phrase_words, strict=True)
+        maybe = [phrase for phrase, words in pairs if words <= present]
+        if maybe:
+            joined = f" {' '.join(tokens)} "
+            needles += [phrase.split()[0] for phrase in maybe if phrase in joined]
     return needles
+
+
+# ``_PUNCT`` as a bytes table, for the text encoded with non-ASCII characters as "?" (then a
+# space): the same tokens, and bytes.translate is far cheaper than str.translate with a dict.
+_TOKEN_BYTES = bytes(32 if c in _PUNCT else c for c in range(128)) + bytes(range(128, 256))
+
+
+def _tokens(low: str) -> list[str]:
+    return low.encode("ascii", "replace").translate(_TOKEN_BYTES).decode("ascii").split()
 
 
 def _cue_starts(text: str, low: str, needles: list[str], p: Platforms) -> list[int]:
@@ -170,11 +185,6 @@ def _cue_starts(text: str, low: str, needles: list[str], p: Platforms) -> list[i
 
 
 _URL_HINTS = (".com/", ".me/", ".app/", ".am/")
-
-
-def _ascii(text: str) -> str:
-    """The text with non-ASCII characters as "?": str.translate is ~7x faster on ASCII."""
-    return text if text.isascii() else text.encode("ascii", "replace").decode("ascii")
 
 
 class HandleExtractor:

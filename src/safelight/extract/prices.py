@@ -108,8 +108,10 @@ def _lexicon() -> _Lexicon:
     # start of a currency code or hour word, or a skip/duration word after a non-letter. Each
     # branch is a prefix of the alternatives above, so the guard drops no match; it lets the
     # regex engine step over ordinary letters and spaces cheaply.
-    guard = rf"""(?=\d|[$£€\#(]|us[$d]|c[$a]|gbp|eur|(?:{_HOUR_WORDS})\s*-?\s*h
-        |(?<![a-z])(?:{_SKIP_WORDS}|i\s*-|no\.|(?:{dur_alt})(?![a-z])))"""
+    hours = "|".join(rf"{w}\s*-?\s*h" for w in _HOUR_WORDS.split("|"))
+    words = [*_SKIP_WORDS.split("|"), r"i\s*-", r"no\."]
+    words += [rf"{alt}(?![a-z])" for d in units["durations"] for alt in _alternatives(d["pattern"])]
+    guard = rf"(?=\d|[$£€\#(]|us[$d]|c[$a]|gbp|eur|{hours}|(?<![a-z])(?:{_by_initial(words)}))"
     return _Lexicon(
         token=re.compile(token, re.IGNORECASE | re.VERBOSE),
         token_lower=re.compile(guard + token, re.VERBOSE),
@@ -126,6 +128,43 @@ def _lexicon() -> _Lexicon:
             r"(?:(?:start(?:ing)?|starts|at|from|only|just|are|is)\s+){0,2}\Z",
             re.IGNORECASE,
         ),
+    )
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regular expression ("a|b(?:c|d)" -> "a", "b(?:c|d)")."""
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 1
+        elif c == "[":  # a class: "|" and brackets inside are literal ("[]|]", "[^]]")
+            i += 2 if pattern[i + 1 : i + 2] == "^" else 1
+            i += pattern[i] == "]"
+            while pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and not depth:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return [*out, pattern[start:]]
+
+
+def _by_initial(alternatives: list[str]) -> str:
+    """The alternatives grouped by their first letter, each group in its given order: the
+    regex engine then rejects a position after one test per letter, not one per word (the
+    same matches: alternatives with different first letters never match at one place)."""
+    groups: dict[str, list[str]] = {}
+    for alt in alternatives:
+        key = alt[0] if alt[0].isalpha() else ""
+        groups.setdefault(key or alt, []).append(alt[1:] if key else alt)
+    return "|".join(
+        f"{key}(?:{'|'.join(rest)})" if key.isalpha() and len(key) == 1 else key
+        for key, rest in groups.items()
     )
 
 
