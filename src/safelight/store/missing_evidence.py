@@ -31,6 +31,7 @@ import pyarrow as pa
 from safelight.store.missing_scalar import AD_SCALARS, DERIVED, LISTS, carried, scored
 from safelight.store.missing_sql import (
     ALLOWED,
+    DESC_HEIGHT_KEY,
     DESC_JOIN,
     DESC_KEYS,
     DESC_OK,
@@ -41,6 +42,7 @@ from safelight.store.missing_sql import (
     NEAR_PRE,
     OVER_10,
     POSTER_DESC_KEYS,
+    POSTER_HEIGHT_KEYS,
     POSTERS_AND_ADS,
     POSTERS_AND_ALL_ADS,
     PP,
@@ -85,16 +87,17 @@ _REGION = f"""
 
 
 # the descriptor block (height and weight close, age not inconsistent; joined on 10 lb weight
-# buckets) less the pairs of the name, photo and region blocks
+# and 5 cm height buckets) less the pairs of the name, photo and region blocks
 _DESC = f"""
     SELECT p.pno, 9 AS rank, {OVER_10} AS photo_d, {AD_SCALARS}, {_LISTS}
-    FROM (SELECT *, {DESC_KEYS} AS wb
+    FROM (SELECT *, {DESC_KEYS} AS wb, {DESC_HEIGHT_KEY} AS hb
           FROM (SELECT {AD_SCALARS}, {carried()}, e.batch, e.n_photos, e.regions FROM ev e
                 WHERE e.posted IS NOT NULL AND e.n_heights > 0 AND e.n_weights > 0)) e
-    JOIN (SELECT *, {POSTER_DESC_KEYS} AS wb FROM pp
-          WHERE p_weight IS NOT NULL AND p_height IS NOT NULL) p
-      ON p.wb = e.wb AND e.batch > p.done AND e.posted >= p.date_missing AND {DESC_ONCE}
-         AND {DESC_JOIN}
+    JOIN (SELECT *, {POSTER_HEIGHT_KEYS} AS hb
+          FROM (SELECT *, {POSTER_DESC_KEYS} AS wb FROM pp
+                WHERE p_weight IS NOT NULL AND p_height IS NOT NULL)) p
+      ON p.wb = e.wb AND p.hb = e.hb AND e.batch > p.done AND e.posted >= p.date_missing
+         AND {DESC_ONCE} AND {DESC_JOIN}
     LEFT JOIN strong s ON s.pno = p.pno AND s.ad_id = e.ad_id
     WHERE s.pno IS NULL AND NOT {IN_REGION}"""
 

@@ -31,11 +31,13 @@ __all__ = [
     "NEAR_PRE",
     "OVER_10",
     "ALLOWED",
+    "DESC_HEIGHT_KEY",
     "DESC_JOIN",
     "DESC_KEYS",
     "DESC_OK",
     "DESC_ONCE",
     "POSTER_DESC_KEYS",
+    "POSTER_HEIGHT_KEYS",
     "PP",
     "POSTERS_AND_ADS",
     "POSTERS_AND_ALL_ADS",
@@ -387,6 +389,14 @@ DESC_KEYS = (
 )
 POSTER_DESC_KEYS = (
     f"unnest(range({_WB.format(w='p_weight - 10')}, {_WB.format(w='p_weight + 10')} + 1))"
+)
+# and 5 cm height buckets for an ad stating one height (a child may have grown up to 15 cm);
+# an ad stating several heights takes key -1, which every poster also has
+_HB = "CAST(floor(({h}) / 5) AS BIGINT)"
+DESC_HEIGHT_KEY = f"CASE WHEN n_heights = 1 THEN {_HB.format(h='height1')} ELSE -1 END"
+POSTER_HEIGHT_KEYS = (
+    f"unnest(list_append(range({_HB.format(h='p_height - 4')}, "
+    f"{_HB.format(h='p_height + 4 + CASE WHEN young THEN 15 ELSE 0 END')} + 1), -1))"
 )
 # an ad with weights in several of a poster's buckets: its pair comes from the lowest one
 DESC_ONCE = (
