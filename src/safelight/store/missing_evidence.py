@@ -28,26 +28,28 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from safelight.store.missing_scalar import AD_SCALARS, DERIVED, LISTS, carried, scored
-from safelight.store.missing_sql import (
+from safelight.store.missing_blocks import (
     ALLOWED,
     DESC_HEIGHT_KEY,
     DESC_JOIN,
     DESC_KEYS,
     DESC_OK,
     DESC_ONCE,
-    EPS,
-    EXACT_PHOTO,
     IN_REGION,
     NEAR_PRE,
-    OVER_10,
     POSTER_DESC_KEYS,
     POSTER_HEIGHT_KEYS,
+    REGION_AGE,
+    REGION_OK,
+)
+from safelight.store.missing_scalar import AD_SCALARS, DERIVED, LISTS, carried, scored
+from safelight.store.missing_sql import (
+    EPS,
+    EXACT_PHOTO,
+    OVER_10,
     POSTERS_AND_ADS,
     POSTERS_AND_ALL_ADS,
     PP,
-    REGION_AGE,
-    REGION_OK,
 )
 
 if TYPE_CHECKING:
