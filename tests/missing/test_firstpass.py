@@ -312,7 +312,8 @@ def test_two_passes_keep_exactly_the_full_models_best_leads(
     poster_corpus: Path, ads_db: Path, faces: bool, per_query: int,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
-    """Also with a few posters per query: several first passes in flight on their threads."""
+    """Also with a few posters per query: each group's first pass runs beside the Python
+    pass of the one before."""
     from safelight.missing import matching
 
     monkeypatch.setattr(matching, "MIN_POSTERS_PER_QUERY", per_query)

@@ -5,16 +5,15 @@ each case's best ``keep + 1`` pairs and its anchor candidates; anchors are settl
 (``_anchors``), ads tied to them are scored in SQL (``TwoPass.tied``); ``rescore.select_leads``
 scores fully, in Python, the pairs that can reach the case's best ``keep``, and the leads are
 written. The next group's first pass runs in a worker thread meanwhile (DuckDB releases the
-GIL), so SQL and Python overlap on two cores. Posters per
-query are bounded so DuckDB's memory stays within its limit however large the store.
+GIL), so SQL and Python overlap on two cores. Posters per query are bounded so DuckDB's
+memory stays within its limit however large the store.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import nullcontext
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -34,10 +33,6 @@ NAME_ANCHOR_P = 0.5  # a name anchors the network's circuit only in a probable l
 SQL_PAIRS_PER_QUERY = 50_000_000  # posters x ads per first-pass query (bounds DuckDB memory)
 MIN_POSTERS_PER_QUERY = 16
 CASES_PER_BATCH = 100  # cases scored fully together (bounds the evidence and leads in memory)
-# First-pass queries in flight at once. With more than one, each runs on one DuckDB thread;
-# measured at 1M ads x 1,000 posters on 2 cores, one query on DuckDB's 2 threads was faster
-# (141 s wall against 240 s for 2 single-threaded queries).
-SQL_WORKERS = 1
 _ANCHOR_SCHEMA = pa.schema([("case_id", pa.string()), ("ad_id", pa.string()),
                             ("kind", pa.string())])  # fmt: skip
 _PAIR_SCHEMA = pa.schema([("case_id", pa.string()), ("ad_id", pa.string())])
@@ -96,35 +91,29 @@ class TwoPass:
         ).to_pylist()  # fmt: skip
 
     def run(self, progress: Callable[[int], None] | None = None) -> None:
-        """Both passes for every poster: the SQL of the next groups runs in worker threads, a
-        query per thread, while Python scores this group (DuckDB releases the GIL)."""
+        """Both passes for every poster, the next group's SQL overlapping this group's Python.
+        One query in flight, on DuckDB's own threads: at 1M ads x 1,000 posters on 2 cores
+        that took 141 s against 240 s for two single-threaded queries side by side."""
         top = self.keep + 1
         again: list[str] = []
-        evidence = self.store.missing.evidence
-        workers = [evidence.for_thread() for _ in range(SQL_WORKERS)]
+        worker = self.store.missing.evidence.for_thread()
         try:
-            threads = evidence.single_threaded() if SQL_WORKERS > 1 else nullcontext()
-            with threads, ThreadPoolExecutor(SQL_WORKERS) as pool:
+            with ThreadPoolExecutor(1) as pool:
                 groups = list(self.groups())
                 if groups:
-                    self._photos = evidence.photo_pairs(self.batch, self.posters)
-
-                def submit(i: int) -> Future[list[dict[str, Any]]]:
-                    # group i's cursor is free: group i - SQL_WORKERS has been collected
-                    return pool.submit(self.first, workers[i % SQL_WORKERS], groups[i], top)
-
-                futures = [submit(i) for i in range(min(SQL_WORKERS, len(groups)))]
+                    self._photos = self.store.missing.evidence.photo_pairs(self.batch, self.posters)
+                future = pool.submit(self.first, worker, groups[0], top) if groups else None
                 for i in range(len(groups)):
-                    rows = futures[i].result()
-                    if i + SQL_WORKERS < len(groups):
-                        futures.append(submit(i + SQL_WORKERS))
+                    assert future is not None
+                    rows = future.result()
+                    if i + 1 < len(groups):
+                        future = pool.submit(self.first, worker, groups[i + 1], top)
                     self.pairs += sum(r["pairs"] for r in rows)
                     again.extend(self._second(rows, top))
                     if progress is not None:
                         progress(self.pairs)
         finally:
-            for worker in workers:
-                worker.close()
+            worker.close()
         while again:  # rare: more SQL candidates for the cases not yet certain
             top = min(top * 4, 999_999)
             evidence = self.store.missing.evidence

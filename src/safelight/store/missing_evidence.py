@@ -22,8 +22,7 @@ their own: the two sets are disjoint by construction (``IN_REGION``), with no an
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -122,17 +121,6 @@ class MissingEvidence:
     def close(self) -> None:
         if self._own:
             self._con.close()
-
-    @contextmanager
-    def single_threaded(self) -> Iterator[None]:
-        """Meanwhile DuckDB runs each query on the thread that sent it (the match sends its
-        queries from several threads side by side)."""
-        rows = self._con.execute("SELECT current_setting('threads')").fetchall()
-        self._con.execute("SET threads = 1")
-        try:
-            yield
-        finally:
-            self._con.execute(f"SET threads = {int(rows[0][0])}")
 
     def stale_ad_ids(self, version: str) -> list[str]:
         """Extracted ads without evidence of ``version`` read from their latest extraction."""
