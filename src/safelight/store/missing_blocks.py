@@ -102,24 +102,22 @@ _ANY_AGE = (
     f"THEN {_not_inconsistent('age_min', AGE_LO, AGE_HI)} "
     f"ELSE len(list_filter(ages, lambda a: {_not_inconsistent('a', AGE_LO, AGE_HI)})) > 0 END)"
 )
+
+
+def _within(values: str, one: str, gap: str, cut: int) -> str:
+    """``gap`` (over ``{v}``) at most ``cut`` for the ad's one value (scalar column ``one``)
+    or the nearest of its several (the list ``values``, carried for a ``multi`` ad)."""
+    return (
+        f"CASE WHEN n_{values} = 1 THEN {gap.format(v=one)} <= {cut} "
+        f"WHEN len({values}) > 1 "
+        f"THEN list_min(list_transform({values}, lambda v: {gap.format(v='v')})) <= {cut} END"
+    )
+
+
 DESC_JOIN = (
     "(p_height IS NOT NULL AND p_weight IS NOT NULL AND "
-    + _one_or_many(
-        "heights",
-        _HEIGHT.format(h="heights[1]") + " <= 4",
-        f"list_min(list_transform(heights, lambda h: {_HEIGHT.format(h='h')})) <= 4",
-    )
-    .replace("len(heights) = 1", "n_heights = 1")
-    .replace("heights[1]", "height1")
-    + " AND "
-    + _one_or_many(
-        "weights",
-        "abs(weights[1] - p_weight) <= 10",
-        "list_min(list_transform(weights, lambda w: abs(w - p_weight))) <= 10",
-    )
-    .replace("len(weights) = 1", "n_weights = 1")
-    .replace("weights[1]", "weight1")
-    + f" AND {_ANY_AGE})"
+    f"{_within('heights', 'height1', _HEIGHT.replace('{h}', '{v}'), 4)} AND "
+    f"{_within('weights', 'weight1', 'abs({v} - p_weight)', 10)} AND {_ANY_AGE})"
 )
 DESC_OK = (  # on the list path of ``scored`` (height_d, weight_d, age_lo, age_hi there)
     "coalesce(posted IS NOT NULL AND height_d <= 4 AND weight_d <= 10 AND (bl_key IS NULL "
