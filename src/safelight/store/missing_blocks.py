@@ -11,6 +11,7 @@ from safelight.store.missing_sql import (
     _HEIGHT,
     AGE_HI,
     AGE_LO,
+    SHIFT_OK,
     _dist,
     _one_or_many,
     _shifted,
@@ -78,7 +79,6 @@ NEAR_PRE = (
     + f" <= {NEAR_KM}))"
 )
 REGION_AGE = f"({AGE_PRE} OR ({SHIFT_PRE} AND {NEAR_PRE}))"
-SHIFT_OK = f"len(list_filter(ages, lambda a: {_shifted('a')})) > 0"  # on the list path
 # does the region block (division, dated ad after the disappearance, REGION_AGE) take the pair?
 IN_REGION = (
     "coalesce(e.posted IS NOT NULL AND e.n_ages > 0 AND list_contains(e.regions, p.region) "

@@ -23,6 +23,7 @@ __all__ = [
     "AGE_HI",
     "AGE_LO",
     "POSTER_COLS",
+    "SHIFT_OK",
     "EPS",
     "EXACT_PHOTO",
     "OVER_10",
@@ -43,6 +44,10 @@ def _shifted(a: str, lo: str = "age_lo", hi: str = "age_hi") -> str:
         f"(({hi} BETWEEN 14 AND 17 AND {a} BETWEEN 20 AND 22) OR "
         f"({lo} >= 21 AND {a} >= 18 AND {a} BETWEEN {lo} - 7 AND {lo} - 3))"
     )
+
+
+# some stated age is "shifted" (the list path; the age level's and the region block's test)
+SHIFT_OK = f"len(list_filter(ages, lambda a: {_shifted('a')})) > 0"
 
 
 def _one_age(w: Mapping[str, Mapping[str, float]], a: str) -> str:
@@ -152,7 +157,7 @@ def score_expression(
         f"> 0 THEN {_w(w, 'age', 'minor_as_adult')} "
         "WHEN list_min(list_transform(ages, lambda a: greatest(age_lo - a, a - age_hi))) <= 2 "
         f"THEN {_w(w, 'age', 'close')} "
-        f"WHEN len(list_filter(ages, lambda a: {_shifted('a')})) > 0 "
+        f"WHEN {SHIFT_OK} "
         f"THEN {_w(w, 'age', 'shifted')} ELSE {_w(w, 'age', 'inconsistent')} END"
     )
     height = _measure(w, "height", "len(heights) = 0")
