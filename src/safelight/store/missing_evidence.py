@@ -292,17 +292,12 @@ class MissingEvidence:
 
     def _all_new(self, posters: pa.Table) -> bool:
         """Was no poster of ``posters`` ever matched (no ``missing_matched`` row)?"""
-        cursor = self._con if self._own else self._con.cursor()
-        try:
-            cursor.register("_cases", posters.select(["case_id"]))
-            rows = cursor.execute(
-                "SELECT count(*) FROM missing_matched SEMI JOIN _cases USING (case_id)"
-            ).fetchall()
-            return not rows[0][0]
-        finally:
-            cursor.unregister("_cases")
-            if not self._own:
-                cursor.close()
+        matched = self._run(
+            "SELECT count(*) AS n FROM missing_matched SEMI JOIN _cases USING (case_id)",
+            {"_cases": posters.select(["case_id"])},
+            {},
+        )
+        return not matched["n"][0].as_py()
 
     def score_pairs(
         self,
