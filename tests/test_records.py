@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+import unicodedata
 from datetime import UTC, datetime
 
 from hypothesis import given
@@ -22,6 +25,28 @@ def test_content_hash_ignores_case_accents_punctuation_and_spacing() -> None:
 def test_ascii_fast_path_matches_the_unicode_path(text: str) -> None:
     # A non-ASCII character that folds away (a combining accent) forces the slow path.
     assert content_hash(text, "\u0301") == content_hash(text, "")
+
+
+def _regex_content_hash(title: str | None, body: str | None) -> str:
+    """The definition ``content_hash`` implements faster (stored hashes must not change)."""
+    text = unicodedata.normalize("NFKD", f"{title or ''} {body or ''}").casefold()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return hashlib.sha256(re.sub(r"[\W_]+", " ", text).strip().encode()).hexdigest()[:16]
+
+
+_AD_LIKE = st.sampled_from(
+    list("aeiouAEIOU 0123456789_-!.,$*~\t\n")
+    + ["\u0301", "\u0308", "é", "ß", "İ", "ﬁ", "①", "²", "½", "😍", "💋", "\u200d", "\ufe0f"]
+    + ["\x1c", "\xa0", "\u3000", "𝟗", "٣", "Ж", "中", "\U00020000"]
+)
+
+
+@given(
+    st.one_of(st.none(), st.text(max_size=20)),
+    st.text(alphabet=_AD_LIKE, max_size=80) | st.text(max_size=80),
+)
+def test_content_hash_equals_its_regex_definition(title: str | None, body: str) -> None:
+    assert content_hash(title, body) == _regex_content_hash(title, body)
 
 
 def test_ad_id_prefers_post_id_and_is_stable() -> None:

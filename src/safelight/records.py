@@ -18,7 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 import pyarrow as pa
@@ -172,24 +172,44 @@ def ad_text(title: str | None, body: str | None) -> str:
     return f"{title}\n\n{body}" if title else body
 
 
-_HASH_STRIP = re.compile(r"[\W_]+", re.UNICODE)
+# Reposts are grouped by their words: case, accents, punctuation and spacing removed. The key
+# is the words (runs of letters and digits, ``[^\W_]+``) joined by one space. It is built on
+# bytes, because a ``[\W_]+`` regex and a ``str.translate`` deleting combining marks cost about
+# 25 µs an ad between them (a quarter of ingest): ASCII separators become spaces with one
+# ``bytes.translate``, and the few non-ASCII characters of an ad (emojis, accents) are folded
+# one run at a time, remembered. Same hashes as the regex form (checked in the tests).
+_ASCII_SEPARATORS = bytes(b for b in range(128) if not chr(b).isalnum())
+_SEPARATORS_TO_SPACE = bytes.maketrans(_ASCII_SEPARATORS, b" " * len(_ASCII_SEPARATORS))
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
 def content_hash(title: str | None, body: str | None) -> str:
     """Hash of the text with case, accents, punctuation and spacing removed: groups reposts."""
     text = f"{title or ''} {body or ''}"
-    if text.isascii():  # same result as below, without the per-character loop
-        text = _HASH_STRIP.sub(" ", text.lower())
+    if text.isascii():
+        text = text.lower()
     else:
-        text = unicodedata.normalize("NFKD", text).casefold().translate(_combining_marks())
-        text = _HASH_STRIP.sub(" ", text)
-    return hashlib.sha256(text.strip().encode()).hexdigest()[:16]
+        text = unicodedata.normalize("NFKD", text).casefold()
+        text = _NON_ASCII_RUN.sub(_fold_run, text)
+    words = text.encode().translate(_SEPARATORS_TO_SPACE).split()
+    return hashlib.sha256(b" ".join(words)).hexdigest()[:16]
 
 
-@cache
-def _combining_marks() -> dict[int, None]:
-    """A ``str.translate`` table deleting every combining mark (all lie below U+20000)."""
-    return {cp: None for cp in range(0x20000) if unicodedata.combining(chr(cp))}
+def _fold_run(match: re.Match[str]) -> str:
+    return _fold_non_ascii(match[0])
+
+
+@lru_cache(maxsize=65_536)
+def _fold_non_ascii(run: str) -> str:
+    """Combining marks deleted (so "e\u0301" reads "e"), letters and digits kept, the rest
+    spaces; what is left of the text is ASCII or letters and digits, both safe as bytes."""
+    return "".join(_fold_char(ch) for ch in run)
+
+
+def _fold_char(ch: str) -> str:
+    if unicodedata.combining(ch):
+        return ""
+    return ch if ch.isalnum() else " "
 
 
 def make_ad_id(
