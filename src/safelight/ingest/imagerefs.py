@@ -104,15 +104,15 @@ def _hash_file(path: str, size: int) -> str | None:
 
 
 class ImageResolver:
-    """Resolves references relative to one folder, hashing local files (cached by path)."""
+    """Resolves references relative to one folder, hashing local files (cached by ref)."""
 
     def __init__(self, base_dir: str, *, hash_files: bool = True) -> None:
         self.base_dir = base_dir
         self.hash_files = hash_files
-        # This input file's paths: within one pass no file is looked at twice (not even
-        # stat-ed); least recently used first.
-        self._cache: OrderedDict[str, str | None] = OrderedDict()
-        self._paths: dict[str, str] = {}
+        # This input file's references, least recently used first: ``ref -> (path, digest)``.
+        # Within one pass a repeated ref costs one lookup (no path joining, not even a stat):
+        # a 1M-ad corpus repeats its 250k photo refs 2M times.
+        self._known: OrderedDict[str, tuple[str, str | None]] = OrderedDict()
 
     def resolve(self, refs: list[tuple[str, str | None]]) -> tuple[ImageRef, ...]:
         out: list[ImageRef] = []
@@ -120,41 +120,32 @@ class ImageResolver:
         for ref, given in refs:
             if ref.startswith("data:"):
                 continue
-            if ref.lower().startswith(_URL_SCHEMES):
-                resolved, sha = ref, given
-            else:
-                resolved = self.local_path(ref)
-                sha = self.sha256(resolved) or given
+            resolved, sha = self._lookup(ref)
             if resolved in seen:
                 continue
             seen.add(resolved)
-            out.append(ImageRef(resolved, sha))
+            out.append(ImageRef(resolved, sha or given))
         return tuple(out)
+
+    def _lookup(self, ref: str) -> tuple[str, str | None]:
+        known = self._known
+        found = known.get(ref)
+        if found is not None:
+            known.move_to_end(ref)
+            return found
+        if ref.lower().startswith(_URL_SCHEMES):
+            found = (ref, None)
+        else:
+            path = self.local_path(ref)
+            found = (path, file_sha256(path) if self.hash_files else None)
+        known[ref] = found
+        if len(known) > CACHE_SIZE:
+            known.popitem(last=False)
+        return found
 
     def local_path(self, ref: str) -> str:
         """``ref`` as a normalised absolute path (relative to ``base_dir``)."""
-        found = self._paths.get(ref)
-        if found is None:
-            if len(self._paths) > 100_000:
-                self._paths.clear()
-            found = self._paths[ref] = self._local_path(ref)
-        return found
-
-    def _local_path(self, ref: str) -> str:
         if ref.lower().startswith("file:"):
             ref = unquote(urlsplit(ref).path)
         ref = os.path.expanduser(ref)
         return os.path.normpath(os.path.join(self.base_dir, ref))
-
-    def sha256(self, path: str) -> str | None:
-        if not self.hash_files:
-            return None
-        cache = self._cache
-        if path in cache:
-            cache.move_to_end(path)
-            return cache[path]
-        digest = file_sha256(path)
-        cache[path] = digest
-        if len(cache) > CACHE_SIZE:
-            cache.popitem(last=False)
-        return digest
