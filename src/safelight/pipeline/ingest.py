@@ -12,6 +12,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from safelight.collector import collector_paused
 from safelight.errors import StrictRejectError
 from safelight.records import AD_SCHEMA, Ad, Reject
 from safelight.store import FileProgress, Store
@@ -140,10 +141,19 @@ def ingest_paths(
     files, ignored = input_files(paths)
     summary.ignored_files = len(ignored)
     try:
-        for path in files:
-            _ingest_file(
-                store, path, summary, rejects, strict, options, progress, batch_size, ingested_at
-            )
+        with collector_paused():
+            for path in files:
+                _ingest_file(
+                    store,
+                    path,
+                    summary,
+                    rejects,
+                    strict,
+                    options,
+                    progress,
+                    batch_size,
+                    ingested_at,
+                )
     finally:
         rejects.close()
         summary.seconds = time.perf_counter() - started
