@@ -87,3 +87,14 @@ def test_relative_refs_and_cache_by_sha(tmp_path: Path, monkeypatch: pytest.Monk
     second = image_matches(refs[:1], base_dir=tmp_path)
     assert len(first) == 2 and first[0].value == first[1].value == second[0].value
     assert len(calls) == 1
+
+
+def test_hash_is_the_hex_imagehash_prints(tmp_path: Path) -> None:
+    import imagehash
+
+    for seed, fmt in ((1, "JPEG"), (2, "PNG"), (3, "JPEG")):
+        path = _picture(tmp_path / f"p{seed}.{fmt.lower()}", seed, fmt=fmt)
+        with Image.open(path) as img:
+            img.draft("L", (128, 128))
+            expected = str(imagehash.phash(img.convert("L")))
+        assert images.phash_file(path) == expected

@@ -71,19 +71,22 @@ def image_matches(
 
 def phash_file(path: str | Path) -> str | None:
     """The pHash of one picture as 16 hex digits, or None when it cannot be read."""
-    try:
-        import imagehash
-        from PIL import Image
+    import imagehash
+    import numpy
+    from PIL import Image
 
+    try:
         with Image.open(path) as img:
             width, height = img.size
             if width * height > _MAX_PIXELS or width < 1 or height < 1:
                 return None
             img.draft("L", (128, 128))  # JPEG: decode at a reduced scale, much faster
-            return str(imagehash.phash(img.convert("L")))
+            bits = imagehash.phash(img.convert("L")).hash
     except Exception:  # noqa: BLE001 -- any unreadable picture is skipped, never raised
         log.debug("image skipped: unreadable")
         return None
+    # The hex of ``str(ImageHash)``, without its string of "0"s and "1"s (20 µs a picture).
+    return numpy.packbits(bits.ravel()).tobytes().hex()
 
 
 def hash_distance(a: str, b: str) -> int:
