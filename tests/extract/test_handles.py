@@ -63,6 +63,9 @@ def test_handles(text: str, expected: list[tuple[str, str]]) -> None:
         "whatsapp +1 903 312 1887",
         "WhatsApp Kandi 903 312 1887",
         "real pics 📸 no games",
+        "no onlyfans fake pics, pure fun",
+        "snapchat real pics only",
+        "OF legit, no scams",
     ],
 )
 def test_not_handles(text: str) -> None:
