@@ -151,6 +151,27 @@ def _alt_by_initial(words: list[str]) -> str:
     return "(?i:" + "|".join(groups) + ")"
 
 
+# Letters ``re.IGNORECASE`` matches to an ASCII letter that ``str.lower`` keeps apart ("ı" ~ "i",
+# "ſ" ~ "s"; "İ" lowers to "i" and a dot): a number word written with one ("nıne") would
+# otherwise not be found in the table.
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def _lead_pattern(strong: list[str], any_look: str, sep: str, letter: str) -> str:
+    """``(?<!letter)(?:strong words|[any_look])sep?$`` (a number word or look-alike just before
+    a chain), written to start with a character class so that the regex engine skips the
+    positions where no such word can start; the same matches, since the class holds every
+    character a word's first letter matches without case ("S" and "ſ" for "s") and the
+    letter check before the word moves after its first character."""
+    initials = sorted({w[0] for w in strong})
+    odd = [chr(code) for code, folded in _FOLD.items() if folded in initials]
+    starts = "".join(sorted({*initials, *(c.upper() for c in initials), *odd, *any_look}))
+    words = "|".join(
+        rf"(?<=(?i:{c}))(?i:{alternation([w[1:] for w in strong if w[0] == c])})" for c in initials
+    )
+    return rf"[{re.escape(starts)}](?<!{letter}[\s\S])(?:(?<=[{any_look}])|{words}){sep}?$"
+
+
 def _regexes() -> tuple[re.Pattern[str], ...]:
     t = tables()
     strong = [w for w, (k, _) in t.words.items() if k in ("digit", "teen", "tens")]
@@ -206,7 +227,7 @@ def _regexes() -> tuple[re.Pattern[str], ...]:
     # A chain is two units or more, or one long unit: lone short numbers never match, so the
     # many prices and ages of an ad cost no Python work.
     more = rf"(?:(?:{sep}(?:{run}|{glued}|{weak_run}|{mod_run}))++|(?<=[^\W_]{{5}})|(?<=\u20e3))"
-    lead = rf"(?<!{letter})(?:{strong_alt}|[{any_look}]){sep}?$"
+    lead = _lead_pattern(strong, any_look, sep, letter)
     sub = (
         r"(?P<key>\d\ufe0f?\u20e3)|(?P<dig>\d+)|(?P<spec>[" + _SPECIAL_CLASS + "])"
         rf"|(?P<word>{_alt_by_initial(list(t.words))})|(?P<look>[{all_look}])"
@@ -296,10 +317,22 @@ def iter_chains(text: str) -> list[tuple[int, int]]:
     return out
 
 
-_ASCII_CHAIN_RE = re.compile(
-    r"[0-9]++(?:[^\dA-Za-z\u20e3\ufe0f" + _SPECIAL_CLASS + r"]++[0-9]++)*+"
-)
-_ASCII_DIGITS_RE = re.compile(r"[0-9]+")
+# A chain of plain digit groups, in any script ("903-312-1887", "９１９７９１３７８７"): between
+# the groups no ASCII letter (number word, look-alike), no keycap mark and no special digit.
+_DIGIT_CHAIN_RE = re.compile(r"\d++(?:[^\dA-Za-z\u20e3\ufe0f" + _SPECIAL_CLASS + r"]++\d++)*+")
+_DIGITS_RE = re.compile(r"\d+")
+
+
+class _AsciiDigits(dict[int, str]):
+    """``str.translate`` table: a decimal digit (what ``\\d`` matches) -> its ASCII digit,
+    filled on first use."""
+
+    def __missing__(self, code: int) -> str:
+        digit = self[code] = str(unicodedata.decimal(chr(code)))
+        return digit
+
+
+_TO_ASCII = _AsciiDigits()
 
 
 def _value(ch: str) -> str:
@@ -308,11 +341,21 @@ def _value(ch: str) -> str:
 
 def chain_units(text: str, start: int, end: int) -> list[Unit]:
     """The units of one chain, with number words combined ("eighty seven" -> 87)."""
-    if _ASCII_CHAIN_RE.fullmatch(text, start, end):  # fast path: plain digit groups
+    if _DIGIT_CHAIN_RE.fullmatch(text, start, end):
+        # Fast path, the same units as below: each group is one maximal ``\d+`` run, which
+        # _UNIT_RE and _SUB_RE ("dig") take whole; no unit is a look-alike or a number word,
+        # so _mark_glued and _combine_words leave them as they are.
         return [
-            Unit(m.start(), m.end(), m.group(), ASCII)
-            for m in _ASCII_DIGITS_RE.finditer(text, start, end)
+            Unit(m.start(), m.end(), tok, ASCII)
+            if (tok := m.group()).isascii()
+            else Unit(m.start(), m.end(), tok.translate(_TO_ASCII), UNICODE)
+            for m in _DIGITS_RE.finditer(text, start, end)
         ]
+    return _units(text, start, end)
+
+
+def _units(text: str, start: int, end: int) -> list[Unit]:
+    """``chain_units`` without its fast path (any chain)."""
     t = tables()
     units: list[Unit] = []
     for run in _UNIT_RE.finditer(text, start, end):  # skips separators and gap words
@@ -340,12 +383,6 @@ def _split_run(text: str, start: int, end: int, t: Tables, units: list[Unit]) ->
         else:
             wkind, digits = t.words[tok.translate(_FOLD).lower()]
             units.append(Unit(s, e, digits, WORD if wkind == "digit" else wkind))
-
-
-# Letters ``re.IGNORECASE`` matches to an ASCII letter that ``str.lower`` keeps apart ("ı" ~ "i",
-# "ſ" ~ "s"; "İ" lowers to "i" and a dot): a number word written with one ("nıne") would
-# otherwise not be found in the table.
-_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 
 
 def _mark_glued(units: list[Unit]) -> None:
