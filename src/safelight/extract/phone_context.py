@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+import string
 from functools import cache
 
 from safelight.extract.deobfuscate import alternation, tables
@@ -103,6 +104,7 @@ def has_intl_context(text: str, start: int) -> bool:
 # matches to an ASCII letter ("ſ" ~ "s", "K" ~ "k") make the check give way to the regex.
 _ODD_FOLDS = "\u0130\u0131\u017f\u212a"
 _ROAD_WORDS = ("exit", "hwy", "highway", "interstate", "route")
+_ASCII_LETTERS = string.ascii_letters
 
 
 @cache
@@ -119,9 +121,7 @@ def _may_end_with(text: str, lo: int, hi: int, words: tuple[str, ...], marks: st
         return False
     if tail[-1] in marks or not tail[-1].isascii():
         return True
-    k = len(tail)
-    while k and tail[k - 1].isascii() and tail[k - 1].isalpha():
-        k -= 1
+    k = len(tail.rstrip(_ASCII_LETTERS))  # where the last run of ASCII letters starts
     return (k > 0 and not tail[k - 1].isascii()) or tail[k:].lower().endswith(words)
 
 

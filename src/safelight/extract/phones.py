@@ -183,6 +183,8 @@ def _nanp(d: str) -> bool:
 
 
 def _acceptable_us(text: str, window: Sequence[Unit], digits: str) -> bool:
+    if len(window) == 1:  # what the checks below give for one unit (no gaps, no grouping)
+        return window[0].kind not in _WEAK_KINDS
     kinds = {u.kind for u in window}
     if WEAK in kinds and WORD not in kinds:
         return False
@@ -318,6 +320,8 @@ def _build(text: str, window: Sequence[Unit], e164: str, span_start: int | None)
 
 
 def _labels(text: str, window: Sequence[Unit], nanp: bool = True) -> list[str]:
+    if len(window) == 1 and window[0].kind in (ASCII, UNICODE):  # the fast path below, early
+        return [] if window[0].kind == ASCII else ["unicode_digits"]
     kinds = {u.kind for u in window}
     gaps = [text[a.end : b.start] for a, b in zip(window, window[1:], strict=False)]
     if (
