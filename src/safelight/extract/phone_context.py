@@ -48,7 +48,9 @@ def is_masked(text: str, start: int, end: int, first_digits: str = "") -> bool:
     weight, percentage, time, or follows a price sign, a road word or a state code (zip),
     or sits inside a URL or e-mail address: number shapes that are never phones."""
     for m in _MASK_RE.finditer(text, max(0, start - 24), min(len(text), end + 12)):
-        if m.start() < end and m.end() > start:
+        if m.start() >= end:  # the later ones start after the candidate too
+            break
+        if m.end() > start:
             return True
     if _may_follow_prefix(text, max(0, start - 16), start) and _PREFIX_RE.search(
         text, max(0, start - 16), start

@@ -85,9 +85,8 @@ def find_phones(text: str) -> list[Match]:
     """Every phone number in ``text``; the same number written twice gives two matches."""
     out: list[Match] = []
     for start, end in iter_chains(text):
-        units = chain_units(text, start, end)
-        if sum(len(u.digits) for u in units) >= 8:
-            out.extend(_scan(text, units))
+        # (_scan returns nothing for a chain of fewer than 8 digits)
+        out.extend(_scan(text, chain_units(text, start, end)))
     return out
 
 
@@ -208,6 +207,10 @@ def _acceptable_us(text: str, window: Sequence[Unit], digits: str) -> bool:
 
 
 def _word_gaps(text: str, window: Sequence[Unit]) -> bool:
+    if all(u.kind == ASCII for u in window):
+        # The units in between are [0-9] runs: a letter anywhere from the first unit's end
+        # to the last one's start is in a gap.
+        return _HAS_LETTER.search(text, window[0].end, window[-1].start) is not None
     return any(
         _HAS_LETTER.search(text, a.end, b.start) for a, b in zip(window, window[1:], strict=False)
     )
@@ -242,6 +245,12 @@ def _singles(window: Sequence[Unit]) -> int:
         right = k + 1 == len(window) or window[k + 1].start > u.end
         count += left and right
     return count
+
+
+@lru_cache(maxsize=1024)
+def _plain_gap(gap: str) -> bool:
+    """Is ``gap`` plain formatting? (few distinct gaps: "-", " ", ") ", ".")"""
+    return _PLAIN_GAP.fullmatch(gap) is not None
 
 
 @lru_cache(maxsize=8192)
@@ -328,7 +337,7 @@ def _labels(text: str, window: Sequence[Unit], nanp: bool = True) -> list[str]:
         len(kinds) == 1
         and (ASCII in kinds or UNICODE in kinds)
         and len(window) <= 4
-        and all(map(_PLAIN_GAP.fullmatch, gaps))
+        and all(map(_plain_gap, gaps))
     ):
         lengths = [len(u.digits) for u in window]
         if (
@@ -347,7 +356,7 @@ def _labels(text: str, window: Sequence[Unit], nanp: bool = True) -> list[str]:
     if singles >= 4:
         found.add("spaced")
     worded = [g for g in gaps if _HAS_LETTER.search(g)]
-    if any(_PLAIN_GAP.fullmatch(g) is None for g in gaps if g not in worded):
+    if not all(_plain_gap(g) for g in gaps if g not in worded):
         found.add("separators")
     if KEYCAP in kinds:
         found.add("emoji")
