@@ -121,10 +121,10 @@ SCAN_TEXTS = [
 @pytest.mark.parametrize("text", SCAN_TEXTS)
 def test_one_pass_scan_matches_separate_scans(text: str) -> None:
     # The Aho-Corasick pass must give exactly the positions of the separate str.find scans.
-    from safelight.extract.names import _scan, _scan_slow
+    from safelight.extract.name_scan import scan, scan_slow
 
     lex = load_lexicon()
-    assert _scan(text, text.lower(), lex) == _scan_slow(text, text.lower(), lex)
+    assert scan(text, text.lower(), lex) == scan_slow(text, text.lower(), lex)
 
 
 def test_case_changes_that_move_letters_take_the_slow_path() -> None:
