@@ -100,7 +100,8 @@ def test_span_covers_amount_and_duration() -> None:
 def test_context_hint_covers_every_price_context_word() -> None:
     """The cheap pre-check before the context pattern must find a piece of every alternative
     of ``price_context`` (data/price_units.yaml), or bare prices after it would be lost."""
-    from safelight.extract.prices import _CONTEXT_HINT, _load_units
+    from safelight.extract.price_lexicon import load_units as _load_units
+    from safelight.extract.price_tokens import _CONTEXT_HINT
 
     pattern = _load_units()["price_context"]["pattern"]
     depth, alternatives, current = 0, [], ""
@@ -121,7 +122,7 @@ def test_context_hint_covers_every_price_context_word() -> None:
 
 
 def test_alternatives_split_only_at_the_top_level() -> None:
-    from safelight.extract.prices import _alternatives
+    from safelight.extract.price_lexicon import alternatives as _alternatives
 
     assert _alternatives(r"a|b(?:c|d)|[|\]x]|e\|f|[^]|]g|[]|]") == [
         "a",
@@ -136,7 +137,7 @@ def test_alternatives_split_only_at_the_top_level() -> None:
 def test_grouping_by_initial_keeps_the_order_within_a_letter() -> None:
     import re
 
-    from safelight.extract.prices import _by_initial
+    from safelight.extract.price_lexicon import by_initial as _by_initial
 
     grouped = _by_initial(["hh", "h/h", "hours?", "h", "qv", "½h", "half"])
     assert grouped == r"h(?:h|/h|ours?||alf)|q(?:v)|½h"
