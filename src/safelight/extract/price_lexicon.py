@@ -117,11 +117,12 @@ def lexicon() -> Lexicon:
     # Where a token can start in lower-cased text: a digit, a currency mark, "#", "(", the
     # start of a currency code or hour word, or a skip/duration word after a non-letter. Each
     # branch is a prefix of the alternatives above, so the guard drops no match; it lets the
-    # regex engine step over ordinary letters and spaces cheaply.
+    # regex engine step over ordinary letters and spaces cheaply. ("c$", "ca$", "cad" are the
+    # only tokens starting with "c": "ca" alone would let "call" in.)
     hours = "|".join(rf"{w}\s*-?\s*h" for w in _HOUR_WORDS.split("|"))
     words = [*_SKIP_WORDS.split("|"), r"i\s*-", r"no\."]
     words += [rf"{alt}(?![a-z])" for d in units["durations"] for alt in alternatives(d["pattern"])]
-    guard = rf"(?=\d|[$£€\#(]|us[$d]|c[$a]|gbp|eur|{hours}|(?<![a-z])(?:{by_initial(words)}))"
+    guard = rf"(?=\d|[$£€\#(]|us[$d]|c\$|ca[$d]|gbp|eur|{hours}|(?<![a-z])(?:{by_initial(words)}))"
     return Lexicon(
         token=re.compile(token, re.IGNORECASE | re.VERBOSE),
         token_lower=re.compile(guard + token, re.VERBOSE),

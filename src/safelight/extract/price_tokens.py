@@ -1,9 +1,11 @@
 """Price tokens: amounts, durations and skips found in the stretches of text around numbers.
 
 A token is a plain tuple (cheaper than an object, and tokens are made per digit run):
-``(kind, start, end, value, currency, context)`` with kind ``AMT``, ``DUR`` or ``SKIP``, value
-the amount (whole units) or the minutes, currency None unless written, context True for a bare
-amount after "incall", "donation"... Digits inside a blocked span (a phone) are never read.
+``(kind, start, end, value, currency, bare)`` with kind ``AMT``, ``DUR`` or ``SKIP``, value the
+amount (whole units) or the minutes, currency None unless written, bare True for a number
+written alone: it is a price after "incall", "donation"... (``after_context``), which is looked
+up only for the bare numbers that no duration claims. Digits inside a blocked span (a phone)
+are never read.
 """
 
 from __future__ import annotations
@@ -14,7 +16,17 @@ from functools import lru_cache
 from safelight.extract.base import lowered
 from safelight.extract.price_lexicon import KIND_BY_LAST_GROUP, currency, duration_minutes, lexicon
 
-__all__ = ["AMT", "DUR", "MAX_AMOUNT", "MIN_AMOUNT", "SKIP", "Tok", "number_windows", "tokens"]
+__all__ = [
+    "AMT",
+    "DUR",
+    "MAX_AMOUNT",
+    "MIN_AMOUNT",
+    "SKIP",
+    "Tok",
+    "after_context",
+    "number_windows",
+    "tokens",
+]
 
 MIN_AMOUNT, MAX_AMOUNT = 20, 10_000
 AMT, DUR, SKIP = "amt", "dur", "skip"
@@ -41,10 +53,11 @@ _ALNUM = re.compile(r"[^\W_]*")  # str.isalnum() characters, as one regex
 def _runs_re(max_digits: int, not_after: re.Pattern[str] | None) -> re.Pattern[str]:
     """Whole digit runs of at most ``max_digits`` digits not followed by ``not_after``. The
     pattern starts with ``\\d`` (the boundary is checked after it), so the regex engine jumps
-    from digit to digit instead of trying every position."""
+    from digit to digit instead of trying every position. The run is possessive: giving a digit
+    back would only put a digit before ``(?!\\d)``."""
     tail = f"(?!{not_after.pattern})" if not_after is not None else ""
     flags = not_after.flags if not_after is not None else 0
-    return re.compile(rf"\d(?<!\d\d)\d{{0,{max_digits - 1}}}(?!\d){tail}", flags)
+    return re.compile(rf"\d(?<!\d\d)\d{{0,{max_digits - 1}}}+(?!\d){tail}", flags)
 
 
 def number_windows(
@@ -115,9 +128,7 @@ def tokens(text: str, blocked: list[tuple[int, int]]) -> list[Tok]:
             if kind == SKIP or (near and _overlaps(near, start, end)):
                 out.append((SKIP, start, end, 0, None, False))
             elif kind == "bnum":
-                amount = _amount(m["bnum"], m["bk"])
-                context = _after_context(text, source is low, low, start, end)
-                out.append(_amt(start, end, amount, None, context))
+                out.append(_amt(start, end, _amount(m["bnum"], m["bk"]), None, True))
             elif kind == "dur" or kind == "dur2":
                 minutes = duration_minutes(m[kind])
                 if minutes is not None:
@@ -147,18 +158,19 @@ def _amount(num: str, k: str | None) -> int:
     return value * 1000 if k else value
 
 
-def _amt(start: int, end: int, value: int, currency: str | None, context: bool) -> Tok:
+def _amt(start: int, end: int, value: int, currency: str | None, bare: bool) -> Tok:
     # Numbers out of the price range (zip codes, "2 girls") must not take a neighbour's
     # duration: they become skips.
     if MIN_AMOUNT <= value <= MAX_AMOUNT:
-        return (AMT, start, end, value, currency, context)
+        return (AMT, start, end, value, currency, bare)
     return (SKIP, start, end, 0, None, False)
 
 
-def _after_context(text: str, lowered_source: bool, low: str, start: int, end: int) -> bool:
+def after_context(text: str, start: int, end: int) -> bool:
     """Whether the bare number at ``start:end`` follows "incall", "donation", "rates"..."""
     lo = max(0, start - 28)
-    if lowered_source:
+    low = lowered(text)
+    if len(low) == len(text):
         hint = _CONTEXT_HINT.search(low, lo, start)
     else:
         hint = _CONTEXT_HINT.search(text[lo:start].lower())

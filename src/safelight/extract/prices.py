@@ -19,7 +19,13 @@ from collections.abc import Mapping
 
 from safelight.extract.base import Match
 from safelight.extract.price_pairs import pair
-from safelight.extract.price_tokens import MAX_AMOUNT, MIN_AMOUNT, number_windows, tokens
+from safelight.extract.price_tokens import (
+    MAX_AMOUNT,
+    MIN_AMOUNT,
+    after_context,
+    number_windows,
+    tokens,
+)
 
 __all__ = ["EXTRACTOR", "MAX_AMOUNT", "MIN_AMOUNT", "PriceExtractor", "number_windows"]
 
@@ -38,8 +44,12 @@ class PriceExtractor:
         if not toks:
             return out
         for amt, dur in pair(text, toks):
-            _, a_start, a_end, amount, currency, context = amt
-            if dur is None and currency is None and not context:
+            _, a_start, a_end, amount, currency, bare = amt
+            if (
+                dur is None
+                and currency is None
+                and not (bare and after_context(text, a_start, a_end))
+            ):
                 continue
             if currency is None and 1900 <= amount <= 2099 and (dur is None or dur[3] < 120):
                 continue  # a year ("since 2014"), not an hourly rate
