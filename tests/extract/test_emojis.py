@@ -43,3 +43,21 @@ def test_repeats_each_counted() -> None:
 def test_normalise() -> None:
     assert normalise_emoji("👍🏽") == "👍"
     assert normalise_emoji("❤️") == "❤"
+
+
+def test_runs_give_the_scan_of_the_whole_text() -> None:
+    # The extractor scans runs of emoji characters one by one; scanning the whole text at
+    # once must give the same emojis (random mixes of bases, modifiers, joiners, flags, keycaps).
+    import random
+
+    from safelight.extract.emojis import _scan
+
+    pieces = ["👍", "🏿", "🏻", "\ufe0f", "\ufe0e", "\u200d", "❤", "👩", "👨", "💋", "🇺", "🇸",
+              "🏴", "\U000e0067", "\U000e0062", "\U000e007f", "9", "#", "\u20e3", "™", "©",
+              "🔟", "a", " ", "é", "☎", "♀", "👯"]  # fmt: skip
+    rng = random.Random(5)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        whole = [(s, e, v) for s, e, _, v, _ in _scan.__wrapped__(text)]
+        got = [(m.start, m.end, m.value) for m in EXTRACTOR.extract(text, {})]
+        assert got == whole, text
