@@ -150,10 +150,10 @@ def _cue_needles(text: str, low: str, p: Platforms) -> list[str]:
     needles = [e for e in p.exact if e in text]
     needles += [sym for sym in p.symbols if sym in text]
     tokens = _tokens(low)
-    present = set(tokens)
-    needles += p.single_words & present
+    needles += p.single_words.intersection(tokens)  # cheaper than a set of all the tokens
     # A phrase " w1 w2 " can be in the joined tokens only when all its words are tokens.
-    if not p.phrase_firsts.isdisjoint(present):
+    if not p.phrase_firsts.isdisjoint(tokens):
+        present = set(tokens)
         pairs = zip(p.phrases, p.phrase_words, strict=True)
         maybe = [phrase for phrase, words in pairs if words <= present]
         if maybe:
