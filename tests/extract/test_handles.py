@@ -99,3 +99,26 @@ def test_tokens_as_the_punctuation_table_splits_them() -> None:
     for low in ("snap: kandi_xo!!", "ig/@kandi’s\x1cpage", "whats\x00app 😘 kik", "a\u2028b"):
         expected = low.encode("ascii", "replace").decode("ascii").translate(_PUNCT).split()
         assert _tokens(low) == expected
+
+
+def test_cue_needles_as_the_token_sets_find_them() -> None:
+    # The pre-check finds the one-word cues with an automaton over the spaced text; it must
+    # find the cue words the tokens give (random mixes of cue words, punctuation, whitespace).
+    import random
+
+    from safelight.extract.handles import _cue_needles, _tokens, load_platforms
+
+    p = load_platforms()
+    pieces = ["snap", "chat", "ig", "x", "only", "fans", "cash", "app", "kik", "wa", "OF", "O.F",
+              "tele", "gram", "👻", "kandi", " ", "  ", "\n", "\t", "\x1c", ":", "-", "/", ".",
+              "@", "é", "snapchat", "whats", "sc"]  # fmt: skip
+    rng = random.Random(3)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 10)))
+        low = text.lower()
+        tokens = _tokens(low)
+        joined = f" {' '.join(tokens)} "
+        expected = {e for e in p.exact if e in text} | {s for s in p.symbols if s in text}
+        expected |= p.single_words & set(tokens)
+        expected |= {ph.split()[0] for ph in p.phrases if ph in joined}
+        assert set(_cue_needles(text, low, p)) == expected, text

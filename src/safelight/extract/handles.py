@@ -23,6 +23,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import ahocorasick
 import yaml
 
 from safelight.extract.base import Match, lowered
@@ -149,26 +150,49 @@ def _cue_needles(text: str, low: str, p: Platforms) -> list[str]:
     them with str.find is far cheaper than scanning the text with the cue pattern."""
     needles = [e for e in p.exact if e in text]
     needles += [sym for sym in p.symbols if sym in text]
-    tokens = _tokens(low)
-    needles += p.single_words.intersection(tokens)  # cheaper than a set of all the tokens
+    spaced = _spaced(low)
+    # The tokens that are one-word cues or words of phrase cues: one automaton pass over the
+    # text instead of splitting it into tokens and hashing each.
+    present = {word for _, word in _cue_automaton().iter(spaced)}
+    needles += p.single_words & present
     # A phrase " w1 w2 " can be in the joined tokens only when all its words are tokens.
-    if not p.phrase_firsts.isdisjoint(tokens):
-        present = set(tokens)
+    if not p.phrase_firsts.isdisjoint(present):
         pairs = zip(p.phrases, p.phrase_words, strict=True)
         maybe = [phrase for phrase, words in pairs if words <= present]
         if maybe:
-            joined = f" {' '.join(tokens)} "
+            joined = f" {' '.join(spaced.split())} "
             needles += [phrase.split()[0] for phrase in maybe if phrase in joined]
     return needles
 
 
 # ``_PUNCT`` as a bytes table, for the text encoded with non-ASCII characters as "?" (then a
-# space): the same tokens, and bytes.translate is far cheaper than str.translate with a dict.
-_TOKEN_BYTES = bytes(32 if c in _PUNCT else c for c in range(128)) + bytes(range(128, 256))
+# space), with the whitespace ``str.split`` splits on made a space too: the same tokens (the
+# runs of non-spaces, so " word " is in the spaced text exactly when ``word`` is a token), and
+# bytes.translate is far cheaper than str.translate with a dict.
+_SPACED = bytes(32 if c in _PUNCT or chr(c).isspace() else c for c in range(128)) + bytes(
+    range(128, 256)
+)
+
+
+def _spaced(low: str) -> str:
+    """``low`` with every character but ASCII letters and digits (and control characters) a
+    space, and a space at both ends."""
+    return f" {low.encode('ascii', 'replace').translate(_SPACED).decode('ascii')} "
 
 
 def _tokens(low: str) -> list[str]:
-    return low.encode("ascii", "replace").translate(_TOKEN_BYTES).decode("ascii").split()
+    return _spaced(low).split()
+
+
+@cache
+def _cue_automaton() -> ahocorasick.Automaton:
+    """Each one-word cue and each word of a phrase cue, as " word "."""
+    p = load_platforms()
+    automaton = ahocorasick.Automaton()
+    for word in p.single_words.union(*p.phrase_words):
+        automaton.add_word(f" {word} ", word)
+    automaton.make_automaton()
+    return automaton
 
 
 def _cue_starts(text: str, low: str, needles: list[str], p: Platforms) -> list[int]:
