@@ -99,6 +99,8 @@ def load_platforms() -> Platforms:
         rf"|{'|'.join(re.escape(sym) for sym in symbols)})"
     )
     tokenised = [w.lower().translate(_PUNCT).split() for w in words]
+    if any(len(t) > 1 and len(set(t)) < 2 for t in tokenised):
+        raise ValueError("a phrase cue repeats one word")  # _cue_needles relies on it
     return Platforms(
         by_cue=by_cue,
         ambiguous=frozenset(ambiguous),
@@ -155,8 +157,9 @@ def _cue_needles(text: str, low: str, p: Platforms) -> list[str]:
     # text instead of splitting it into tokens and hashing each.
     present = {word for _, word in _cue_automaton().iter(spaced)}
     needles += p.single_words & present
-    # A phrase " w1 w2 " can be in the joined tokens only when all its words are tokens.
-    if not p.phrase_firsts.isdisjoint(present):
+    # A phrase " w1 w2 " can be in the joined tokens only when all its words (two different
+    # ones at least, see load_platforms) are tokens.
+    if len(present) > 1 and not p.phrase_firsts.isdisjoint(present):
         pairs = zip(p.phrases, p.phrase_words, strict=True)
         maybe = [phrase for phrase, words in pairs if words <= present]
         if maybe:
