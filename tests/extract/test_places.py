@@ -135,3 +135,22 @@ def test_speed_on_a_typical_ad() -> None:
 )
 def test_scan_edges(text: str, expected: list[str]) -> None:
     assert places(text) == expected
+
+
+def test_state_names_grouped_by_first_letter_match_as_the_flat_list() -> None:
+    import re
+
+    from safelight.extract.gazetteer import gazetteer
+    from safelight.extract.place_scan import state_patterns
+
+    names = sorted(gazetteer().state_names, key=len, reverse=True)
+    flat = re.compile(
+        "(?:" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names) + r")(?![\w'’])",
+        re.IGNORECASE,
+    )
+    grouped = state_patterns()[1]
+    odd = "New  York|newyork|west virginian|North Dakota,|kansas city|virginia's|Ohio river|x"
+    tries = [*names, *(n.upper() for n in names), *odd.split("|")]
+    for text in tries:
+        a, b = flat.match(text), grouped.match(text)
+        assert (a and a.span()) == (b and b.span()), text
