@@ -68,7 +68,9 @@ def _runs() -> re.Pattern[str]:
     sequences = _table()[0]
     more = {ch for seq in sequences for ch in seq[1:]} | _MODIFIERS
     cls = _CANDIDATE.pattern[1:-1] + "".join(re.escape(ch) for ch in sorted(more))
-    return re.compile(f"{_CANDIDATE.pattern}[{cls}]*")
+    # The engine skips to a start with the first character's set: one range (every ASCII
+    # character fails one test), then the candidate class checked behind it.
+    return re.compile(f"[\u00a9-\U0001faff](?<={_CANDIDATE.pattern})[{cls}]*")
 
 
 class EmojiExtractor:
