@@ -166,15 +166,37 @@ def _us(text: str, units: list[Unit], i: int, span_start: int | None) -> tuple[M
         if size > 11 or (size == 11 and digits[0] != "1") or _glued_right(units, j):
             return None
         window = units[i : j + 1]
-        if (
-            not _nanp(digits[-10:])
-            or digits in _COUNTING
-            or not _acceptable_us(text, window, digits)
-        ):
+        if not _nanp(digits[-10:]) or digits in _COUNTING:
             return None
-        match = _build(text, window, "+1" + digits[-10:], span_start)
+        labels = _plain_labels(text, window)
+        if labels is None and not _acceptable_us(text, window, digits):
+            return None
+        match = _build(text, window, "+1" + digits[-10:], span_start, labels)
         return (match, j) if match is not None else None
     return None
+
+
+def _plain_labels(text: str, window: Sequence[Unit]) -> list[str] | None:
+    """The labels of a plainly written number ([] or ["unicode_digits"]), None for any other
+    window. Such a window passes ``_acceptable_us`` (no weak unit, no letter in a gap, and
+    standard grouping or digits in other scripts) and gets these labels from the fast path at
+    the start of ``_labels``: both checks in one go for the common case."""
+    kind = window[0].kind
+    if kind != ASCII and kind != UNICODE:
+        return None
+    if len(window) > 1:
+        if len(window) > 4 or any(u.kind != kind for u in window):
+            return None
+        lengths = [len(u.digits) for u in window]
+        if not (min(lengths) >= 3 or lengths[0] == 1) or not _standard_grouping(
+            lengths, sum(lengths)
+        ):
+            return None
+        if not all(
+            _plain_gap(text[a.end : b.start]) for a, b in zip(window, window[1:], strict=False)
+        ):
+            return None
+    return [] if kind == ASCII else ["unicode_digits"]
 
 
 def _nanp(d: str) -> bool:
@@ -309,7 +331,14 @@ def _foreign_grouping(units: list[Unit], i: int) -> bool:
     return bool(rest) and max(rest) >= 4 and sum(rest) + len(units[i].digits) >= 10
 
 
-def _build(text: str, window: Sequence[Unit], e164: str, span_start: int | None) -> Match | None:
+def _build(
+    text: str,
+    window: Sequence[Unit],
+    e164: str,
+    span_start: int | None,
+    labels: list[str] | None = None,
+) -> Match | None:
+    """The match for ``window``, None when its context vetoes it; ``labels`` when known."""
     first, last = window[0], window[-1]
     start = first.start if span_start is None else span_start
     if span_start is None and start > 0 and text[start - 1] == "(":
@@ -324,7 +353,11 @@ def _build(text: str, window: Sequence[Unit], e164: str, span_start: int | None)
         text[start : last.end],
         start,
         last.end,
-        {"obfuscation": _labels(text, window, nanp=e164.startswith("+1"))},
+        {
+            "obfuscation": _labels(text, window, nanp=e164.startswith("+1"))
+            if labels is None
+            else labels
+        },
     )
 
 
