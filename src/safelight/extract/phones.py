@@ -185,17 +185,18 @@ def _plain_labels(text: str, window: Sequence[Unit]) -> list[str] | None:
     if kind != ASCII and kind != UNICODE:
         return None
     if len(window) > 1:
-        if len(window) > 4 or any(u.kind != kind for u in window):
-            return None
         lengths = [len(u.digits) for u in window]
-        if not (min(lengths) >= 3 or lengths[0] == 1) or not _standard_grouping(
-            lengths, sum(lengths)
+        if (
+            len(lengths) > 4
+            or not (min(lengths) >= 3 or lengths[0] == 1)
+            or not _standard_grouping(lengths, sum(lengths))
         ):
             return None
-        if not all(
-            _plain_gap(text[a.end : b.start]) for a, b in zip(window, window[1:], strict=False)
-        ):
-            return None
+        prev = window[0]
+        for u in window[1:]:
+            if u.kind != kind or not _plain_gap(text[prev.end : u.start]):
+                return None
+            prev = u
     return [] if kind == ASCII else ["unicode_digits"]
 
 
