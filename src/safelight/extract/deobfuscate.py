@@ -172,7 +172,22 @@ def _lead_pattern(strong: list[str], any_look: str, sep: str, letter: str) -> st
     return rf"[{re.escape(starts)}](?<!{letter}[\s\S])(?:(?<=[{any_look}])|{words}){sep}?$"
 
 
-def _regexes() -> tuple[re.Pattern[str], ...]:
+def _digit_guard(glued: list[str], looks: str, sep_chars: str) -> str:
+    """What every chain starting with a digit has right after its first digit (a lookahead
+    DIGIT_CHAIN_RE tries first, so that "100%", "150hr", "$170!" fail at once instead of
+    after every alternative): no digit before it, and after its run of ``\\d`` a separator,
+    a keycap mark, a special digit, a character a ``glued`` word or look-alike may start with
+    (in any case), or the end of a word of 5 letters or digits. Past that run the chain goes
+    on with more units glued to it, or a separator (``more``), or ends as one long unit."""
+    initials = {w[0] for w in glued} | set(looks)
+    starts = re.escape("".join(sorted({*initials, *map(str.upper, initials)})))
+    odd = "".join(map(chr, _FOLD))  # letters that IGNORECASE matches to an ASCII letter
+    after = rf"[{sep_chars}\ufe0f\u20e3{_SPECIAL_CLASS}{starts}{odd}]|(?<=[^\W_]{{5}})"
+    return rf"(?<!\d[\s\S])(?=\d*+(?:{after}))"
+
+
+def _regexes(guarded: bool = True) -> tuple[re.Pattern[str], ...]:
+    """The chain regexes; ``guarded=False`` leaves out DIGIT_CHAIN_RE's guard (for tests)."""
     t = tables()
     strong = [w for w, (k, _) in t.words.items() if k in ("digit", "teen", "tens")]
     weak = [w for w, (k, _) in t.words.items() if k == "weak"]
@@ -204,10 +219,10 @@ def _regexes() -> tuple[re.Pattern[str], ...]:
 
     # A phone never starts with a look-alike (0 or 1 cannot start an area code), so chains
     # start with a digit or, in texts with number words, a number word.
-    def first(word_starts: bool) -> str:
+    def first(word_starts: bool, guard: str = "") -> str:
         chars = "".join(initials) + "".join(initials).upper() if word_starts else ""
         return (
-            rf"[\d{_SPECIAL_CLASS}{re.escape(chars)}]"
+            rf"[\d{_SPECIAL_CLASS}{re.escape(chars)}]{guard}"
             rf"(?:(?<![\d{letter[1:-1]}][\s\S])"
             rf"(?:(?<=\d)(?:\ufe0f?\u20e3|\d*+)|(?<={spec}){by_initial if word_starts else ''})"
             rf"{rest}|(?<=\d)(?<!\d[\s\S])\d{{2,}}+)"
@@ -228,6 +243,8 @@ def _regexes() -> tuple[re.Pattern[str], ...]:
     # many prices and ages of an ad cost no Python work.
     more = rf"(?:(?:{sep}(?:{run}|{glued}|{weak_run}|{mod_run}))++|(?<=[^\W_]{{5}})|(?<=\u20e3))"
     lead = _lead_pattern(strong, any_look, sep, letter)
+    glued_words = strong + [w for w in weak if len(w) == 2 and w[0] == "o"]
+    guard = _digit_guard(glued_words, all_look, sep_char[1:-1]) if guarded else ""
     sub = (
         r"(?P<key>\d\ufe0f?\u20e3)|(?P<dig>\d+)|(?P<spec>[" + _SPECIAL_CLASS + "])"
         rf"|(?P<word>{_alt_by_initial(list(t.words))})|(?P<look>[{all_look}])"
@@ -235,7 +252,7 @@ def _regexes() -> tuple[re.Pattern[str], ...]:
     unit = rf"{run}|{weak_run}|{mod_run}|\d++"
     return (
         re.compile(first(True) + more),
-        re.compile(first(False) + more),
+        re.compile(first(False, guard) + more),
         re.compile(sub),
         re.compile(lead),
         re.compile(unit),
@@ -346,9 +363,9 @@ def chain_units(text: str, start: int, end: int) -> list[Unit]:
         # _UNIT_RE and _SUB_RE ("dig") take whole; no unit is a look-alike or a number word,
         # so _mark_glued and _combine_words leave them as they are.
         return [
-            Unit(m.start(), m.end(), tok, ASCII)
-            if (tok := m.group()).isascii()
-            else Unit(m.start(), m.end(), tok.translate(_TO_ASCII), UNICODE)
+            Unit(*m.span(), tok, ASCII)
+            if (tok := m[0]).isascii()
+            else Unit(*m.span(), tok.translate(_TO_ASCII), UNICODE)
             for m in _DIGITS_RE.finditer(text, start, end)
         ]
     return _units(text, start, end)

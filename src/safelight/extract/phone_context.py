@@ -19,11 +19,17 @@ from safelight.extract.deobfuscate import alternation, tables
 
 __all__ = ["has_intl_context", "is_id_labelled", "is_masked"]
 
+# What every branch below needs after the first digit, by the length of the digit run it
+# starts (1, 2, 3, 4, 5+) and the character after it: tried first, it turns the groups of a
+# plain phone ("903-312-1887": 3 digits then "-") away at once, not after every branch.
+_MASK_GUARD = (
+    r"(?=[-./\s'’′f:%]|\d[-./\s:%A-Ha-hlpk]|\d\d\s?[lpk%]|\d{3}(?:[-./]|\s?%)|\d{4,}+\s?%)"
+)
 # Number shapes that are never phones: a candidate phone overlapping one is dropped. Every
 # branch starts at the first digit of a number (the pattern starts with ``\d``, so the regex
 # engine jumps from digit to digit).
 _MASK_RE = re.compile(
-    r"\d(?<!\d\d)(?<!\d[-./]\d)(?:"
+    r"\d(?<!\d\d)(?<!\d[-./]\d)" + _MASK_GUARD + r"(?:"
     r"\d?[-./]\d{1,2}[-./](?:\d{4}|\d{2})(?![-./]?\d)"  # 03/13/2014
     r"|\d{3}[-./]\d{1,2}[-./]\d{1,2}(?![-./]?\d)"  # 2014-03-13
     r"|\d\s?[A-Ha-h]{0,4}\s?[-/]\s?\d{2}\s?[-/]\s?\d{2}(?![-/]?\d)"  # 34B-24-34
@@ -58,7 +64,8 @@ def is_masked(text: str, start: int, end: int, first_digits: str = "") -> bool:
         return True
     if len(first_digits) == 5 and _ZIP_PREFIX_RE.search(text, max(0, start - 5), start):
         return True
-    lo = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+    space = text.rfind(" ", 0, start)
+    lo = max(space, text.rfind("\n", space + 1, start)) + 1  # after the last space or newline
     right = _TOKEN_RIGHT.match(text, end)
     hi = right.end() if right else end
     token = text[lo:hi]
@@ -84,7 +91,10 @@ def _intl_context_re() -> re.Pattern[str]:
 def is_id_labelled(text: str, start: int) -> bool:
     """True when the number starting at ``start`` follows a label like "Post ID:"."""
     lo = max(0, start - 24)
-    if not _may_end_with(text, lo, start, _id_label_ends(), ":#.="):
+    tail = text[lo:start].rstrip()
+    if tail.endswith((":", "=")):  # the mark after a label ("cell: " is no label): before it
+        tail = tail[:-1]
+    if not _may_end_with(tail, 0, len(tail), _id_label_ends(), "#."):
         return False
     return _id_label_re().search(text, lo, start) is not None
 
