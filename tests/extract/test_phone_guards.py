@@ -8,7 +8,13 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from safelight.extract.deobfuscate import DIGIT_CHAIN_RE, _regexes
+from safelight.extract.deobfuscate import (
+    DIGIT_CHAIN_RE,
+    _alt_by_initial,
+    _regexes,
+    alternation,
+    tables,
+)
 from safelight.extract.phone_context import _MASK_GUARD, _MASK_RE, _id_label_re, is_id_labelled
 
 _UNGUARDED = _regexes(guarded=False)[1]
@@ -158,3 +164,16 @@ def test_id_labels() -> None:
     assert is_id_labelled("Post ID: 9033121887", 9)
     assert is_id_labelled("ref = 9033121887", 6)
     assert not is_id_labelled("cell: 9033121887", 6)
+
+
+def test_alternation_by_initial_matches_the_case_insensitive_one() -> None:
+    words = list(tables().words)
+    initials = sorted({w[0] for w in words})
+    every = "".join(map(chr, range(0x110000)))
+    by_class = re.compile(_alt_by_initial(initials)).findall(every)
+    assert by_class == re.compile("(?i:" + alternation(initials) + ")").findall(every)
+    new = re.compile(_alt_by_initial(words))
+    old = re.compile("(?i:" + alternation(words) + ")")
+    for word in words:
+        for form in (word, word.upper(), word.title(), word.replace("s", "ſ"), f"x{word}ing"):
+            assert [m.span() for m in new.finditer(form)] == [m.span() for m in old.finditer(form)]

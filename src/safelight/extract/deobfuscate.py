@@ -140,15 +140,25 @@ def alternation(words: list[str]) -> str:
 
 
 def _alt_by_initial(words: list[str]) -> str:
-    """Case-insensitive alternation grouped by first letter: the regex engine then rejects a
-    position after one test per initial instead of one per word."""
+    """Case-insensitive alternation grouped by first letter, each group starting with a class
+    of its initial's cases: the regex engine then rejects a position after one test per
+    initial instead of one per word, and (a class, not a case-insensitive letter) without
+    entering the group."""
     initials = sorted({w[0] for w in words})
     groups = []
     for c in initials:
         rest = [w[1:] for w in words if w[0] == c]
-        tail = "" if rest == [""] else f"(?:{alternation(rest)})" + ("?" if "" in rest else "")
-        groups.append(f"{re.escape(c)}{tail}")
-    return "(?i:" + "|".join(groups) + ")"
+        tail = "" if rest == [""] else f"(?i:{alternation(rest)})" + ("?" if "" in rest else "")
+        groups.append(f"{_cases(c)}{tail}")
+    return "(?:" + "|".join(groups) + ")"
+
+
+def _cases(c: str) -> str:
+    """A class of the characters ``(?i:c)`` matches: ``c``, its other case, and for an ASCII
+    letter the non-ASCII ones IGNORECASE folds to it (``_FOLD``: "ſ" for "s"...)."""
+    same = re.compile(f"(?i:{re.escape(c)})")
+    chars = {c, c.upper(), c.lower(), *map(chr, _FOLD)}
+    return "[" + re.escape("".join(sorted(ch for ch in chars if same.fullmatch(ch)))) + "]"
 
 
 # Letters ``re.IGNORECASE`` matches to an ASCII letter that ``str.lower`` keeps apart ("ı" ~ "i",
