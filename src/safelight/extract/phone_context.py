@@ -23,7 +23,9 @@ __all__ = ["has_intl_context", "is_id_labelled", "is_masked"]
 # starts (1, 2, 3, 4, 5+) and the character after it: tried first, it turns the groups of a
 # plain phone ("903-312-1887": 3 digits then "-") away at once, not after every branch.
 _MASK_GUARD = (
-    r"(?=[-./\s'’′f:%]|\d[-./\s:%A-Ha-hlpk]|\d\d\s?[lpk%]|\d{3}(?:[-./]|\s?%)|\d{4,}+\s?%)"
+    r"(?=[-./'’′f:%]|\s['’′f%]"
+    r"|\d(?:[-./:%A-Ha-hlpk]|\s[-/\sA-Ha-hlpk%])"
+    r"|\d\d\s?[lpk%]|\d{3}(?:[-./]|\s?%)|\d{4,}+\s?%)"
 )
 # Number shapes that are never phones: a candidate phone overlapping one is dropped. Every
 # branch starts at the first digit of a number (the pattern starts with ``\d``, so the regex
