@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from safelight.extract.deobfuscate import (
+    CHAIN_RE,
     DIGIT_CHAIN_RE,
     _alt_by_initial,
     _regexes,
@@ -18,6 +19,7 @@ from safelight.extract.deobfuscate import (
 from safelight.extract.phone_context import _MASK_GUARD, _MASK_RE, _id_label_re, is_id_labelled
 
 _UNGUARDED = _regexes(guarded=False)[1]
+_CHAIN_UNGUARDED = _regexes(guarded=False)[0]
 _MASK_UNGUARDED = re.compile(_MASK_RE.pattern.replace(_MASK_GUARD, "", 1))
 
 # Digits (several scripts, special and keycap ones), separators, letters that may or may not
@@ -71,6 +73,7 @@ def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
 def test_guard_gives_the_unguarded_matches(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert _spans(DIGIT_CHAIN_RE, text) == _spans(_UNGUARDED, text)
+    assert _spans(CHAIN_RE, text) == _spans(_CHAIN_UNGUARDED, text)
 
 
 @settings(max_examples=1000, deadline=None)
@@ -79,6 +82,7 @@ def test_guard_on_any_characters(text: str) -> None:
     digits = "9033121887"
     for probe in (text, f"{text}{digits}", f"{digits}{text}", f"1{text}2 3{text}4"):
         assert _spans(DIGIT_CHAIN_RE, probe) == _spans(_UNGUARDED, probe)
+        assert _spans(CHAIN_RE, probe) == _spans(_CHAIN_UNGUARDED, probe)
 
 
 def test_short_numbers_still_fail_and_phones_still_match() -> None:

@@ -197,7 +197,8 @@ def _digit_guard(glued: list[str], looks: str, sep_chars: str) -> str:
 
 
 def _regexes(guarded: bool = True) -> tuple[re.Pattern[str], ...]:
-    """The chain regexes; ``guarded=False`` leaves out DIGIT_CHAIN_RE's guard (for tests)."""
+    """The chain regexes; ``guarded=False`` leaves out the lookaheads that only make them
+    fail faster (for tests)."""
     t = tables()
     strong = [w for w, (k, _) in t.words.items() if k in ("digit", "teen", "tens")]
     weak = [w for w, (k, _) in t.words.items() if k == "weak"]
@@ -251,7 +252,11 @@ def _regexes(guarded: bool = True) -> tuple[re.Pattern[str], ...]:
     sep = rf"(?:{sep_char}{{1,8}}+|\s+(?:[A-Za-z]{{1,8}}+[\s,]++){{1,2}}+)"
     # A chain is two units or more, or one long unit: lone short numbers never match, so the
     # many prices and ages of an ad cost no Python work.
-    more = rf"(?:(?:{sep}(?:{run}|{glued}|{weak_run}|{mod_run}))++|(?<=[^\W_]{{5}})|(?<=\u20e3))"
+    # (after a separator, a unit starts with one of these: tried first, it fails fast)
+    starts = "".join(_cases(c)[1:-1] for c in sorted({w[0] for w in t.words}))
+    unit_start = rf"(?=[\d{_SPECIAL_CLASS}{all_look}{starts}])" if guarded else ""
+    units = rf"{unit_start}(?:{run}|{glued}|{weak_run}|{mod_run})"
+    more = rf"(?:(?:{sep}{units})++|(?<=[^\W_]{{5}})|(?<=\u20e3))"
     lead = _lead_pattern(strong, any_look, sep, letter)
     glued_words = strong + [w for w in weak if len(w) == 2 and w[0] == "o"]
     guard = _digit_guard(glued_words, all_look, sep_char[1:-1]) if guarded else ""
