@@ -55,3 +55,14 @@ def test_ascii_digits_maps_back_to_the_original() -> None:
 def test_ascii_text_needs_no_copy() -> None:
     assert ascii_digits("im 16 😘") is None
     assert ascii_digits("plain ascii 16") is None
+
+
+def test_one_for_one_digits_keep_the_offsets() -> None:
+    text = "im １７, call 𝟕𝟒𝟑 😘"
+    digits = ascii_digits(text)
+    assert digits is not None and digits.same_offsets
+    assert digits.text == "im 17, call 743 😘"
+    assert digits.to_original(3, 5) == (3, 5)
+    assert digits.from_original(12, 15) == (12, 15)
+    keycaps = ascii_digits("im 1️⃣6️⃣")
+    assert keycaps is not None and not keycaps.same_offsets

@@ -169,15 +169,25 @@ class DigitMap:
 
     __slots__ = ("text", "_starts", "_ends")
 
-    def __init__(self, text: str, starts: list[int], ends: list[int]) -> None:
+    def __init__(self, text: str, starts: list[int] | None, ends: list[int] | None) -> None:
         self.text = text
-        self._starts = starts  # original start of each character of ``text``
-        self._ends = ends  # original end of each character of ``text``
+        # Original start and end of each character of ``text``; None when every digit replaced
+        # was one character written as one ("１", "𝟭"): then the offsets are the same.
+        self._starts = starts
+        self._ends = ends
+
+    @property
+    def same_offsets(self) -> bool:
+        return self._starts is None
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
+        if self._starts is None or self._ends is None:
+            return start, end
         return self._starts[start], self._ends[end - 1]
 
     def from_original(self, start: int, end: int) -> tuple[int, int]:
+        if self._starts is None or self._ends is None:
+            return start, end
         return bisect_right(self._ends, start), bisect_left(self._starts, end)
 
 
@@ -188,10 +198,22 @@ def ascii_digits(text: str) -> DigitMap | None:
     rest = _ASCII_RUNS.sub("", text)  # the few non-ASCII characters: a far shorter scan
     if "\u20e3" not in rest and not _OTHER_DIGIT.search(rest):
         return None
+    tokens = _digit_tokens(text)
     parts: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
     pos = 0
+    for s, e, digits in tokens:
+        parts.append(text[pos:s])
+        parts.append(digits)
+        pos = e
+    parts.append(text[pos:])
+    if all(e - s == 1 and len(digits) == 1 for s, e, digits in tokens):
+        return DigitMap("".join(parts), None, None)
+    return DigitMap("".join(parts), *_offsets(tokens, len(text)))
+
+
+def _digit_tokens(text: str) -> list[tuple[int, int, str]]:
+    """Start, end and ASCII digits of every Unicode digit (keycap, full-width...) in ``text``."""
+    tokens = []
     # Every match holds a non-ASCII character (a keycap's digit is the ASCII character just
     # before one): scanning only the non-ASCII runs gives the same matches as the whole text.
     for run in _NON_ASCII_RUN.finditer(text):
@@ -199,22 +221,23 @@ def ascii_digits(text: str) -> DigitMap | None:
         if lo and "0" <= text[lo - 1] <= "9":
             lo -= 1
         for m in _UNICODE_DIGIT.finditer(text, lo, hi):
-            s, e = m.span()
-            if pos < s:
-                parts.append(text[pos:s])
-                starts.extend(range(pos, s))
-                ends.extend(range(pos + 1, s + 1))
             tok = m.group()
             digits = tok[0] if "\u20e3" in tok else _digit_value(tok) or ""
-            parts.append(digits)
-            if len(digits) == 1:
-                starts.append(s)
-                ends.append(e)
-            else:
-                starts.extend([s] * len(digits))
-                ends.extend([e] * len(digits))
-            pos = e
-    parts.append(text[pos:])
-    starts.extend(range(pos, len(text)))
-    ends.extend(range(pos + 1, len(text) + 1))
-    return DigitMap("".join(parts), starts, ends)
+            tokens.append((m.start(), m.end(), digits))
+    return tokens
+
+
+def _offsets(tokens: list[tuple[int, int, str]], size: int) -> tuple[list[int], list[int]]:
+    """Original start and end of each character of the copy (a token's digits share its span)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for s, e, digits in tokens:
+        starts.extend(range(pos, s))
+        ends.extend(range(pos + 1, s + 1))
+        starts.extend([s] * len(digits))
+        ends.extend([e] * len(digits))
+        pos = e
+    starts.extend(range(pos, size))
+    ends.extend(range(pos + 1, size + 1))
+    return starts, ends
