@@ -72,19 +72,69 @@ REJECT_BEFORE = re.compile(
     r"\s+(?:the\s+)?(?:be\s+)?\Z",
     re.IGNORECASE,
 )
+# Every word a ``REJECT_BEFORE`` match can end with (before its trailing spaces), or one that
+# ends the same way ("men" for "gentlemen", "one" for "anyone").
+REJECT_BEFORE_ENDS = (
+    *("over", "under", "above", "below", "older", "younger", "than", "men", "guys", "gent"),
+    *("gents", "client", "clients", "must", "least", "min", "minimum", "max", "maximum"),
+    *("between", "one", "nobody", "all", "the", "be"),
+)
+
+
+def may_reject_before(low: str, start: int) -> bool:
+    """Whether the lower-case twin of ``REJECT_BEFORE`` may match in ``low[start - 40:start]``:
+    a match ends with one of ``REJECT_BEFORE_ENDS`` and then spaces (``str.isspace`` and the
+    engine's ``\\s`` agree), so the stretch without its trailing spaces ends with one."""
+    return low[max(0, start - 40) : start].rstrip().endswith(REJECT_BEFORE_ENDS)
+
+
 AND_UP = re.compile(r"\s*(?:\+|plus\b|(?:and|&|or)\s+(?:up|over|older|above)\b)", re.IGNORECASE)
 
-RELATION = (
-    rf"(?:my|our)[ \t]+(?:(?:{_alt(L['modifiers'])})[ \t]*)?(?:{_alt(L['relations'])})"
+RELATION_TAIL = (
+    rf"[ \t]+(?:(?:{_alt(L['modifiers'])})[ \t]*)?(?:{_alt(L['relations'])})"
     r"(?:[ \t]*(?:is|iz|are|r|['’]s))?[ \t]*,?"
 )
+RELATION = rf"(?:my|our){RELATION_TAIL}"
 FILLERS = r"(?:(?:only|just|jst|jus|juss|onli|a|barely|finally|now|newly|like|still)\s+)*"
 SELF = r"i\s*['’`]?\s*a?m|im|i\s+am"
+# The cues of ``CUE_BEFORE`` in order, each starting with a plain letter.
+BEFORE_CUES = (
+    *SELF.split("|"),
+    *(r"we\s*(?:['’]?\s*re|\s+are|\s+r)", r"age[ds]?(?:\s*/\s*edad)?", r"my\s+age\s+is"),
+    *(r"just\s+turned", "turned", "barely", "sweet", "only", "just", "jst", "jus", "juss", "me"),
+    *(r"she\s*(?:['’]?\s*s|\s+is|\s+iz)", r"he\s*(?:['’]?\s*s|\s+is|\s+iz)", "shes"),
+    *(r"girl\s+is", r"who\s+is", r"they\s*(?:['’]?\s*re|\s+are)", "tengo", "tiene", "tienen"),
+    *(
+        "tenho",
+        "edad",
+        r"cumpl[ií](?:dos)?",
+        r"j['’]?ai",
+        f"my{RELATION_TAIL}",
+        f"our{RELATION_TAIL}",
+    ),
+)
+
+
+def word_start(alternatives: tuple[str, ...]) -> str:
+    """``(?<![a-z])(?:a|b|...)`` for alternatives that each start with a plain letter, written
+    as one branch per first letter with the look-behind after that letter:
+    ``(?:i(?<![a-z]i)(?:m|...)|w(?<![a-z]w)(?:...)|...)``. It matches the same (alternatives
+    with different first letters never compete at one position; within a letter the order
+    is kept), but a pattern that starts with a look-behind is tried at every position, while
+    this one lets the engine skip to the letters that may start a cue."""
+    by_letter: dict[str, list[str]] = {}
+    for alt in alternatives:
+        assert alt[0].isalpha() and alt[1:2] not in ("?", "*", "+", "{"), alt
+        by_letter.setdefault(alt[0], []).append(alt[1:])
+    return (
+        "(?:"
+        + "|".join(f"{c}(?<![a-z]{c})(?:{'|'.join(rest)})" for c, rest in by_letter.items())
+        + ")"
+    )
+
+
 CUE_BEFORE = re.compile(
-    rf"""(?<![a-z])(?:{SELF}|we\s*(?:['’]?\s*re|\s+are|\s+r)|age[ds]?(?:\s*/\s*edad)?
-        |my\s+age\s+is|just\s+turned|turned|barely|sweet|only|just|jst|jus|juss|me
-        |s?he\s*(?:['’]?\s*s|\s+is|\s+iz)|shes|girl\s+is|who\s+is|they\s*(?:['’]?\s*re|\s+are)
-        |tengo|tiene|tienen|tenho|edad|cumpl[ií](?:dos)?|j['’]?ai|{RELATION})
+    rf"""{word_start(BEFORE_CUES)}
         (?:\s*(?:is|=|:|-|–)\s*|\s+){FILLERS}
         (?P<n>{NUM})(?P<frac>{FRAC})?(?P<more>(?:{JOIN}{NUM})*)""",
     re.IGNORECASE | re.VERBOSE,

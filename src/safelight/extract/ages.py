@@ -136,13 +136,14 @@ class _Scan:
         return True
 
     def reject_before(self, start: int) -> bool:
-        # The pattern ends in whitespace: look only when the character before is one.
+        # The pattern ends in whitespace: look only when the character before is one (and on
+        # the lower-case text, only when the word before is one it may end with).
         src = self.src
-        return (
-            start > 0
-            and src[start - 1].isspace()
-            and self.p.reject_before.search(src, max(0, start - 40), start) is not None
-        )
+        if start == 0 or not src[start - 1].isspace():
+            return False
+        if self.p is C.LOWER and not C.may_reject_before(src, start):
+            return False
+        return self.p.reject_before.search(src, max(0, start - 40), start) is not None
 
     def ok_context(self, start: int, num_end: int) -> bool:
         if self.reject_before(start):
