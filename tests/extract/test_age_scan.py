@@ -1,12 +1,20 @@
-"""The whole-text looks of the age extractor: one Aho-Corasick pass, same answers as the
-substring searches and the ``FUZZY_POS`` scan it replaces."""
+"""The scans of the age extractor give the answers of the plain searches they replace: the
+whole-text looks (one Aho-Corasick pass), the digit runs, the starts of a ``PERSON`` match."""
 
 from __future__ import annotations
 
 import random
+import re
 
-from safelight.extract.age_cues import APPROACH_HINTS, FUZZY_POS, WORD_HINTS
-from safelight.extract.age_scan import fuzzy_hits, hints
+from safelight.extract.age_cues import (
+    APPROACH_HINTS,
+    FUZZY_POS,
+    LOWER,
+    NEVER_AGE,
+    PERSON,
+    WORD_HINTS,
+)
+from safelight.extract.age_scan import Windows, at_starts, fuzzy_hits, hints, person_starts
 
 PIECES = (
     *("im", "i'm", "i’m", "i am", "age", "only", "just", "jst", "jus", "barely", "turned"),
@@ -26,3 +34,39 @@ def test_hints_and_fuzzy_hits_match_the_plain_scans() -> None:
         assert found.approach == any(w in low for w in APPROACH_HINTS)
         expected = [m.span() for m in FUZZY_POS.finditer(low)]
         assert [m.span() for m in fuzzy_hits(low, found.fuzzy)] == expected
+
+
+NAME_PIECES = (
+    *("Kandi", "kandi", "girl", "Girl", "MYgirl", "mygirl", "xLady", "LADYlady", "here", "me"),
+    *("baby", "Babe", "bestie", "sisters", "twins", "O'Neil", "é", "_", "ab", "(", "-", " - "),
+    *(" ", " ", "  ", ", ", "\n", "💋", "16", "21", "5", "100", ".5", "$20", "20%", "and", "&"),
+)
+
+
+def _windows(text: str) -> Windows:
+    return Windows.find(text, [], LOWER.runs, text.lower())
+
+
+def test_person_starts_give_every_person_match() -> None:
+    rng = random.Random(7)
+    texts = [
+        "".join(rng.choice(NAME_PIECES) for _ in range(rng.randint(1, 14))) for _ in range(10000)
+    ]
+    found = 0
+    for text in texts:
+        wins = _windows(text)
+        plain = [m.span() for w in wins.windows for m in PERSON.finditer(text, w.start, w.end)]
+        assert [m.span() for m in at_starts(PERSON, text, wins, person_starts)] == plain, text
+        found += len(plain)
+    assert found > 300
+
+
+def test_runs_are_the_digit_runs_and_never_marks_what_follows() -> None:
+    rng = random.Random(8)
+    pieces = (*NAME_PIECES, "lbs", "yo", " min", "'", "+", "/7", ":3", "qv", " n", " x")
+    texts = ["".join(rng.choice(pieces) for _ in range(12)) for _ in range(4000)]
+    for text in texts:
+        low = text.lower()
+        spans = [m.span() for m in re.finditer(r"(?<![0-9])[0-9]{1,2}(?![0-9])", low)]
+        marked = [(m.span(), m.lastindex is not None) for m in LOWER.runs.finditer(low)]
+        assert marked == [(s, bool(NEVER_AGE.match(low, s[1]))) for s in spans], text

@@ -255,3 +255,11 @@ def test_keycap_phone_digits_are_not_ages() -> None:
 )
 def test_new_forms_do_not_read_other_numbers(text: str) -> None:
     assert ages(text) == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["in town - 20", "in town – 20.", "in town -20 !!", "in town - 20\t\nhi", "💋 in town - 20 "],
+)
+def test_title_tails(title: str) -> None:
+    assert [(m.value, m.detail["cue"]) for m in EXTRACTOR.extract(title, {})] == [(20, "title")]

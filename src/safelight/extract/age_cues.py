@@ -268,6 +268,11 @@ NEVER_AGE = re.compile(
     r"|\s+[a-mo-xz]\b)",
     re.IGNORECASE,
 )
+# Every whole run of one or two digits (starting with the digit class lets the engine skip to
+# digits), with group 1 set when ``NEVER_AGE`` matches after it: one call a run for both.
+RUNS = re.compile(
+    rf"[0-9](?<![0-9][0-9])[0-9]?(?![0-9])(?:(?={NEVER_AGE.pattern})())?", re.IGNORECASE
+)
 WORD_HINTS = (
     "teen",
     "twenty",
@@ -340,7 +345,7 @@ class Twins:
         self.lone_word = conv(LONE_WORD)
         self.lone_not_before = conv(LONE_NOT_BEFORE)
         self.lone_not_after = conv(LONE_NOT_AFTER)
-        self.never_age = conv(NEVER_AGE)
+        self.runs = conv(RUNS)
 
 
 AS_WRITTEN = Twins(lowered=False)

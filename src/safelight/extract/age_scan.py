@@ -43,8 +43,6 @@ __all__ = [
     "short_start",
 ]
 
-# Whole runs of one or two digits. Starting with the digit class lets the engine skip to digits.
-_RUN = re.compile(r"[0-9](?<![0-9][0-9])[0-9]?(?![0-9])")
 _ALNUM = re.compile(r"[^\W_]*")  # str.isalnum() characters, as one regex
 BEFORE, AFTER = 45, 25
 
@@ -62,23 +60,20 @@ class Windows:
 
     @classmethod
     def find(
-        cls,
-        text: str,
-        blocked: list[tuple[int, int]],
-        never: Callable[[str, int], object],
-        source: str,
+        cls, text: str, blocked: list[tuple[int, int]], runs: re.Pattern[str], source: str
     ) -> Windows:
-        """Windows around runs of one or two digits outside ``blocked`` spans that ``never``
-        (a ``re.Pattern.match`` over ``source``, the text or its lower-case copy, at the run's
-        end) does not rule out as an age."""
+        """Windows around the runs of one or two digits outside ``blocked`` spans that are not
+        ruled out as ages. ``runs`` (``age_cues.Twins.runs``) finds every run in ``source``
+        (the text or its lower-case copy of the same length: the same digits at the same
+        places), its group 1 set when what follows the run rules it out."""
         wins: list[Window] = []
-        runs = [m.span() for m in _RUN.finditer(text)]
-        if not runs:
-            return cls(wins)
+        starts: list[int] = []
         n = len(text)
         alnum = _ALNUM.match
-        for s, e in runs:
-            if never(source, e):
+        for m in runs.finditer(source):
+            s, e = m.span()
+            starts.append(s)
+            if m.lastindex is not None:
                 continue
             if blocked and any(bs <= s and e <= be for bs, be in blocked):
                 continue
@@ -93,7 +88,7 @@ class Windows:
                 wins.append(Window(ws, we, []))
         if wins:
             k = 0
-            for s, _e in runs:
+            for s in starts:
                 while k < len(wins) and wins[k].end <= s:
                     k += 1
                 if k == len(wins):
@@ -218,7 +213,7 @@ _NOUNS = (
     "here me"
 )
 _PERSON_NOUNS = frozenset(_NOUNS.split())  # the words ``age_cues.PERSON`` lists
-_NOUN_LENGTHS = tuple(sorted({len(w) for w in _PERSON_NOUNS}))
+_LOWER_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 def _gap_start(text: str, i: int) -> int:
@@ -252,10 +247,12 @@ def person_starts(text: str, q: int) -> list[int]:
             r -= 1
         if "A" <= text[r] <= "Z" and e - r >= 2 and (r == 0 or not _NAME_BEFORE(text, r - 1)):
             out.append(r)
-        for size in _NOUN_LENGTHS:
-            s = e - size
-            if s >= r and text[s:e] in _PERSON_NOUNS and (s == 0 or not "a" <= text[s - 1] <= "z"):
-                out.append(s)
+        # A noun (all lower case) must not follow a lower-case letter: it is the whole word
+        # or the part after its last capital ("MYgirl"), i.e. the word's lower-case tail.
+        word = text[r:e]
+        s = e - (len(word) - len(word.rstrip(_LOWER_LETTERS)))
+        if text[s:e] in _PERSON_NOUNS:
+            out.append(s)
     return out
 
 

@@ -108,7 +108,7 @@ class _Scan:
         self.p = C.LOWER if fast else C.AS_WRITTEN
         self.hints = hints(self.low)
         self.words = self.hints.words
-        self.windows = Windows.find(text, blocked, self.p.never_age.match, self.src)
+        self.windows = Windows.find(text, blocked, self.p.runs, self.src)
         self.spans = self.windows.spans()
         if self.words:
             self.spans = _merge(self.spans + _around(text, C.WORD_POS.finditer(self.low), 45, 25))
@@ -161,7 +161,7 @@ class _Scan:
         """The first number gets the whole cue phrase as its span (``whole``) or its own;
         listed ones their own."""
         start = m.start() if whole else m.start("n")
-        frac = m.groupdict().get("frac")
+        frac = _frac(m)
         n_end = m.end("frac") if frac else m.end("n")
         if not m.group("more"):
             self.add(start, m.end() if whole else n_end, m.start("n"), m.end("n"), cue)
@@ -221,10 +221,7 @@ class _Scan:
         for m in brackets:
             if self.ok_context(m.start(), m.end()):
                 self.add(m.start(), m.end(), m.start("n"), m.end("n"), "brackets")
-        first_line = text[: text.find("\n") if "\n" in text else len(text)]
-        m = C.TITLE_TAIL.search(first_line, max(0, len(first_line) - 12))
-        if m and m.start() > 0:
-            self.add(m.start("n"), m.end("n"), m.start("n"), m.end("n"), "title")
+        self.title()
         if self.spans:
             self.text_speak()
         for m in self.scan(p.lone_word) if words else ():
@@ -238,6 +235,19 @@ class _Scan:
             self.add(m.start(), m.end(), m.start(), m.end(), "number word")
         self.fuzzy_words(fast=src is not text)
         return self.out
+
+    def title(self) -> None:
+        """The " - 30" classified sites append to an ad's title."""
+        text = self.text
+        end = text.find("\n") if "\n" in text else len(text)
+        # A match ends in two digits and then [ \t!.]* only: look only when the line does.
+        tail = text[max(0, end - 12) : end].rstrip(" \t!.")
+        if len(tail) < 2 or not tail[-2:].isdecimal():
+            return
+        first_line = text[:end]
+        m = C.TITLE_TAIL.search(first_line, max(0, len(first_line) - 12))
+        if m and m.start() > 0:
+            self.add(m.start("n"), m.end("n"), m.start("n"), m.end("n"), "title")
 
     def approaching(self) -> None:
         """ "17 going on 18" -> 17; "almost 18", "turning 18 soon" -> 17."""
@@ -389,10 +399,15 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+def _frac(m: re.Match[str]) -> str | None:
+    """``m.groupdict().get("frac")`` without building the dict."""
+    return m.group("frac") if "frac" in m.re.groupindex else None
+
+
 def _last_end(m: re.Match[str]) -> int:
     if m.group("more"):
         return m.end("more")
-    if m.groupdict().get("frac"):
+    if _frac(m):
         return m.end("frac")
     return m.end("n")
 
