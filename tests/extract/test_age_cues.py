@@ -10,6 +10,7 @@ from safelight.extract.age_cues import (
     CUE_BEFORE,
     FOLD_EXTRA,
     LOWER,
+    REJECT_AFTER,
     REJECT_BEFORE,
     may_reject_before,
 )
@@ -67,3 +68,27 @@ def test_the_reject_before_look_never_skips_a_match() -> None:
                 assert may_reject_before(low, start), (low, start)
     assert REJECT_BEFORE.search("must be ") and may_reject_before("must be ", 8)
     assert not may_reject_before("she is ", 7)
+
+
+def test_reject_after_answers_as_written_before() -> None:
+    """``REJECT_AFTER`` reads the spaces once for all its alternatives; the form with one
+    ``\\s*`` per alternative matches at the same places (it is only asked whether it matches)."""
+    plain = re.compile(
+        r"""(?:[a-z]|\s*(?:\+|%|'|’|"|/\s*7|-\s*\d|:\d|\$|\d|plus\b))
+        | \s*(?:mins?|minutes?|hours?|hrs?|hh|qv|h\b|lbs?|pounds|kg|ft|feet|inch|inches
+           |miles?|mi\b|k\b|roses|dollars|bucks|usd|am\b|pm\b|dd\b|cup|percent|girls|guys|men
+           |days?|weeks?|months?|pics?|photos?|left\b|spots?|slots?|openings?|reviews?|stars?)
+        | \s*(?:years?|yrs?)\s+(?:of\s+)?(?:exp|in\b|doing|working|experience|ago|now|since)
+        | \s*(?:(?:years?|yrs?)\s*(?:old\s*)?)?(?:and|&|or)\s+(?:up|over|older|above)\b""",
+        re.IGNORECASE | re.VERBOSE,
+    )
+    plain_lower = re.compile(plain.pattern, re.VERBOSE)  # the twin, for lower-cased texts
+    rng = random.Random(6)
+    pieces = (" ", "  ", "\n", "yrs", "years", "old", "of", "exp", "and", "up", "&", "or", "over")
+    pieces += ("min", "hh", "h", "k", "kg", "+", "%", "'", "/7", "-5", ":3", "$", "9", "plus")
+    pieces += ("men", "days", "pics", "left", "x", "X", ",", ".", "💋", "é", "ſ")
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        assert bool(REJECT_AFTER.match(text)) == bool(plain.match(text)), text
+        low = text.lower()
+        assert bool(LOWER.reject_after.match(low)) == bool(plain_lower.match(low)), text

@@ -14,7 +14,15 @@ from safelight.extract.age_cues import (
     PERSON,
     WORD_HINTS,
 )
-from safelight.extract.age_scan import Windows, at_starts, fuzzy_hits, hints, person_starts
+from safelight.extract.age_scan import (
+    Windows,
+    at_starts,
+    cue_may_end_at,
+    fuzzy_hits,
+    gated,
+    hints,
+    person_starts,
+)
 
 PIECES = (
     *("im", "i'm", "i’m", "i am", "age", "only", "just", "jst", "jus", "barely", "turned"),
@@ -70,3 +78,24 @@ def test_runs_are_the_digit_runs_and_never_marks_what_follows() -> None:
         spans = [m.span() for m in re.finditer(r"(?<![0-9])[0-9]{1,2}(?![0-9])", low)]
         marked = [(m.span(), m.lastindex is not None) for m in LOWER.runs.finditer(low)]
         assert marked == [(s, bool(NEVER_AGE.match(low, s[1]))) for s in spans], text
+
+
+CUE_PIECES = (
+    *("im", "i'm", "i am", "we're", "age", "aged", "my lil sis is", "just turned", "sweet"),
+    *("only", "she's", "he is", "tengo", "edad:", "is", "=", ":", "-", ",", "me", "x", "ab"),
+    *(" ", " ", "  ", "\n", "16", "19", "2", "100", "5'4", "and", "&", "1/2", "💋", "é"),
+)
+
+
+def test_gated_gives_every_cue_before_match() -> None:
+    rng = random.Random(9)
+    found = 0
+    for _ in range(15000):
+        low = "".join(rng.choice(CUE_PIECES) for _ in range(rng.randint(1, 16)))
+        wins = _windows(low)
+        plain = [
+            m.span() for w in wins.windows for m in LOWER.cue_before.finditer(low, w.start, w.end)
+        ]
+        assert [m.span() for m in gated(LOWER.cue_before, low, wins, cue_may_end_at)] == plain, low
+        found += len(plain)
+    assert found > 500

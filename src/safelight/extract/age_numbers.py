@@ -27,7 +27,15 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from safelight.extract.deobfuscate import SPECIAL
 
-__all__ = ["NUMBER_WORDS", "WORD_RE", "DigitMap", "ascii_digits", "fuzzy_number", "parse_number"]
+__all__ = [
+    "NUMBER_WORDS",
+    "WORD_RE",
+    "DigitMap",
+    "ascii_digits",
+    "fuzzy_number",
+    "non_ascii",
+    "parse_number",
+]
 
 _UNITS = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _TEENS = [
@@ -200,11 +208,17 @@ class DigitMap:
         return bisect_right(self._ends, start), bisect_left(self._starts, end)
 
 
-def ascii_digits(text: str) -> DigitMap | None:
-    """The ASCII-digit copy of ``text``, or None when it writes no digit in another form."""
-    if text.isascii():
+def non_ascii(text: str) -> str:
+    """The non-ASCII characters of ``text``, in order: far shorter to scan for rare ones."""
+    return "" if text.isascii() else _ASCII_RUNS.sub("", text)
+
+
+def ascii_digits(text: str, rest: str | None = None) -> DigitMap | None:
+    """The ASCII-digit copy of ``text``, or None when it writes no digit in another form
+    (``rest``: ``non_ascii(text)`` when the caller has it)."""
+    rest = non_ascii(text) if rest is None else rest
+    if not rest:
         return None
-    rest = _ASCII_RUNS.sub("", text)  # the few non-ASCII characters: a far shorter scan
     if "\u20e3" not in rest and not _OTHER_DIGIT.search(rest):
         return None
     if not _NOT_ONE_FOR_ONE.search(rest):  # the same as the tokens below, far fewer steps

@@ -161,10 +161,17 @@ def gated(
     may_end_at: Callable[[str, int], bool],
 ) -> Iterator[re.Match[str]]:
     """``finditer`` over the windows where ``may_end_at(source, q)`` holds for some run ``q``
-    (a necessary condition for a match whose number starts at ``q``)."""
+    (a necessary condition for a match whose number, group ``n``, is the run at ``q``), for a
+    pattern whose numbers are digit runs. The scan stops after the match whose number is the
+    last run that passes: any later match would need a later one."""
     for w in windows.windows:
-        if any(may_end_at(source, q) for q in w.runs):
-            yield from pattern.finditer(source, w.start, w.end)
+        last = next((q for q in reversed(w.runs) if may_end_at(source, q)), None)
+        if last is None:
+            continue
+        for m in pattern.finditer(source, w.start, w.end):
+            yield m
+            if m.start("n") >= last:
+                break
 
 
 # ---------------------------------------------------------------------------------------------

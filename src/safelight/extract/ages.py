@@ -45,7 +45,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 
 from safelight.extract import age_cues as C
-from safelight.extract.age_numbers import ascii_digits, fuzzy_number, parse_number
+from safelight.extract.age_numbers import ascii_digits, fuzzy_number, non_ascii, parse_number
 from safelight.extract.age_scan import (
     Windows,
     at_runs,
@@ -74,9 +74,10 @@ class AgeExtractor:
             for m in found.get(key, ())
             if m.start is not None and m.end is not None
         ]
-        digits = ascii_digits(text)
+        rest = non_ascii(text)
+        digits = ascii_digits(text, rest)
         if digits is None:
-            return _Scan(text, blocked).run()
+            return _Scan(text, blocked, rest).run()
         out = []
         plain = [digits.from_original(s, e) for s, e in blocked]
         for m in _Scan(digits.text, plain).run():
@@ -95,13 +96,15 @@ class _Scan:
     __slots__ = ("text", "low", "src", "p", "blocked", "taken", "out", "windows", "spans")
     __slots__ += ("words", "anchored", "hints")
 
-    def __init__(self, text: str, blocked: list[tuple[int, int]]) -> None:
+    def __init__(self, text: str, blocked: list[tuple[int, int]], rest: str | None = None) -> None:
         self.text = text
         self.blocked = blocked
         self.taken: list[tuple[int, int]] = []
         self.out: list[Match] = []
         low = lowered(text)
-        fast = len(low) == len(text) and (text.isascii() or not C.FOLD_EXTRA.search(text))
+        # ``FOLD_EXTRA`` holds non-ASCII characters only: ``rest`` (``non_ascii(text)``) will do.
+        rest = non_ascii(text) if rest is None else rest
+        fast = len(low) == len(text) and not C.FOLD_EXTRA.search(rest)
         # Looks at the lower-case text; rare Unicode case changes keep offsets, lose the looks.
         self.low = low if len(low) == len(text) else text
         self.src = low if fast else text  # what the case-insensitive patterns scan
@@ -233,7 +236,7 @@ class _Scan:
             if p.lone_not_after.match(src, m.end()) or not self.ok_context(m.start(), m.end()):
                 continue
             self.add(m.start(), m.end(), m.start(), m.end(), "number word")
-        self.fuzzy_words(fast=src is not text)
+        self.fuzzy_words()
         return self.out
 
     def title(self) -> None:
@@ -291,8 +294,13 @@ class _Scan:
     def text_speak(self) -> None:
         """Spaced digits with a cue, "m 16", "f/16", and "16 and bored" at a clause start."""
         text, p, src, w, anchored = self.text, self.p, self.src, self.windows, self.anchored
-        if anchored:  # a spaced age starts with a one-digit run
-            spaced = any(C.SPACED_HINT.match(text, q) for win in w.windows for q in win.runs)
+        if anchored:  # a spaced age starts with a one-digit run, then a space or . * _ -
+            spaced = any(
+                text[q + 1] in " \t.*_-" and C.SPACED_HINT.match(text, q)
+                for win in w.windows
+                for q in win.runs
+                if q + 1 < len(text)
+            )
         else:
             spaced = bool(C.SPACED_HINT.search(text))
         for m in self.scan(p.spaced_before) if spaced else ():
@@ -351,17 +359,17 @@ class _Scan:
             end = m.end("w") if word is not None else m.end("frac")
             self.add(m.start(), end, m.start("n"), m.end("n"), "and")
 
-    def fuzzy_words(self, fast: bool) -> None:
+    def fuzzy_words(self) -> None:
         """Misspelled or shortened number words next to a cue: "im sevnteen", "sixtn yo"."""
-        text, low = self.text, self.low
-        n = len(text)
+        p, src, low = self.p, self.src, self.low
+        n = len(src)
         found: list[re.Match[str]] = []
         for hit in fuzzy_hits(low, self.hints.fuzzy):  # cue words and units: look next to them
             s, e = hit.span()
             if low[s] == "y":  # "yo", "yrs", "y/o": the word before
-                m = C.FUZZY_AFTER.search(text, max(0, s - 20), min(n, e + 12))
+                m = p.fuzzy_after.search(src, max(0, s - 20), min(n, e + 12))
             else:
-                m = C.FUZZY_BEFORE.match(text, s, min(n, e + 40))
+                m = p.fuzzy_before.match(src, s, min(n, e + 40))
             if m is not None:
                 found.append(m)
         for m in found:
