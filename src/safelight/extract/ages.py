@@ -32,11 +32,16 @@ Decisions on conventions:
 - Plausible ages are 12 to 70. Digits inside a phone, price, e-mail or handle span (``found``)
   are never read.
 
+The rarer forms (an age about to be reached, text-speak, misspelled number words) are read by
+``age_forms``, over the same windows.
+
 How it stays fast : the cue patterns (``age_cues``) run only in
 windows around one- and two-digit runs, on a lower-cased copy of the text (where the engine can
 skip to the characters a match may start with), and each pattern is tried only where it can
 match (``age_scan``): at the digit runs, at the one start a number allows, or from the lowest
-start a number allows; windows with no cue word before any number are skipped.
+start a number allows; windows with no cue word before any number are skipped. Cheap looks
+rule out the costlier searches first (the word before a number for ``REJECT_BEFORE``, the end
+of the first line for a title's " - 30").
 """
 
 from __future__ import annotations
@@ -45,7 +50,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 
 from safelight.extract import age_cues as C
-from safelight.extract.age_numbers import ascii_digits, fuzzy_number, non_ascii, parse_number
+from safelight.extract.age_forms import approaching, fuzzy_words, text_speak
+from safelight.extract.age_numbers import ascii_digits, non_ascii, parse_number
 from safelight.extract.age_scan import (
     Windows,
     at_runs,
@@ -53,11 +59,9 @@ from safelight.extract.age_scan import (
     before_runs,
     bracket_start,
     cue_may_end_at,
-    fuzzy_hits,
     gated,
     hints,
     person_starts,
-    short_start,
 )
 from safelight.extract.base import Match, lowered
 
@@ -181,7 +185,7 @@ class _Scan:
         text, p, src, w = self.text, self.p, self.src, self.windows
         anchored, words = self.anchored, self.words
         if self.spans and self.hints.approach:
-            self.approaching()
+            approaching(self)
         if anchored:
             after: Iterable[re.Match[str]] = at_runs(p.cue_after_d, src, w)
         else:
@@ -226,7 +230,7 @@ class _Scan:
                 self.add(m.start(), m.end(), m.start("n"), m.end("n"), "brackets")
         self.title()
         if self.spans:
-            self.text_speak()
+            text_speak(self)
         for m in self.scan(p.lone_word) if words else ():
             value = parse_number(m.group("n"))
             if value is None or value < 13 or value == 69:
@@ -236,7 +240,7 @@ class _Scan:
             if p.lone_not_after.match(src, m.end()) or not self.ok_context(m.start(), m.end()):
                 continue
             self.add(m.start(), m.end(), m.start(), m.end(), "number word")
-        self.fuzzy_words()
+        fuzzy_words(self)
         return self.out
 
     def title(self) -> None:
@@ -251,133 +255,6 @@ class _Scan:
         m = C.TITLE_TAIL.search(first_line, max(0, len(first_line) - 12))
         if m and m.start() > 0:
             self.add(m.start("n"), m.end("n"), m.start("n"), m.end("n"), "title")
-
-    def approaching(self) -> None:
-        """ "17 going on 18" -> 17; "almost 18", "turning 18 soon" -> 17."""
-        p, src = self.p, self.src
-        if self.anchored:
-            going: Iterable[re.Match[str]] = at_runs(p.going_on_d, src, self.windows)
-            approach: Iterable[re.Match[str]] = (
-                m
-                for win in self.windows.windows
-                if any(h in src[win.start : win.end] for h in ("almost", "nearly", "turn", "be"))
-                for m in p.approach.finditer(src, win.start, win.end)
-            )
-        else:
-            going = self.scan(p.going_on if self.words else p.going_on_d)
-            approach = self.scan(p.approach)
-        for m in going:
-            first, second = parse_number(m.group("n")), parse_number(m.group("n2"))
-            if first is None or second is None or not first < second <= first + 2:
-                continue
-            if self.ok_context(m.start(), m.end()) and self.add(
-                m.start(), m.end(), m.start("n"), m.end("n"), "approaching", first
-            ):
-                self.taken.append((m.start("n2"), m.end("n2")))
-        for m in approach:
-            value = parse_number(m.group("n"))
-            end = m.end()
-            if value is None or not self.ok_context(m.start(), end):
-                continue
-            if not m.group("unit"):
-                if p.years_next.match(src, end):
-                    continue  # "almost 18 years" is a duration
-                soon = p.soon.match(src, end)
-                if m.group("strong") and not soon:
-                    continue
-                if not (soon or p.approach_end.match(src, end)):
-                    continue
-            if not p.today.match(src, end):
-                value -= 1
-            self.add(m.start(), end, m.start("n"), m.end("n"), "approaching", value)
-
-    def text_speak(self) -> None:
-        """Spaced digits with a cue, "m 16", "f/16", and "16 and bored" at a clause start."""
-        text, p, src, w, anchored = self.text, self.p, self.src, self.windows, self.anchored
-        if anchored:  # a spaced age starts with a one-digit run, then a space or . * _ -
-            spaced = any(
-                text[q + 1] in " \t.*_-" and C.SPACED_HINT.match(text, q)
-                for win in w.windows
-                for q in win.runs
-                if q + 1 < len(text)
-            )
-        else:
-            spaced = bool(C.SPACED_HINT.search(text))
-        for m in self.scan(p.spaced_before) if spaced else ():
-            if self.ok_context(m.start(), m.end()):
-                value = int(m.group("a") + m.group("b"))
-                self.add(m.start(), m.end(), m.start("a"), m.end("b"), "spaced", value)
-        if spaced:
-            s_after = at_runs(p.spaced_after, src, w) if anchored else self.scan(p.spaced_after)
-            for m in s_after:
-                s = m.start()
-                if s >= 2 and text[s - 1] in " \t" and text[s - 2].isdigit():
-                    continue  # one more spaced digit before: a longer number
-                if self.ok_context(s, m.end()):
-                    value = int(m.group("a") + m.group("b"))
-                    self.add(s, m.end(), s, m.end("b"), "spaced", value)
-        if anchored:  # a glued age is a digit run right after "m", "e", "l", "i" or "|"
-            glued: Iterable[re.Match[str]] = (
-                m
-                for win in w.windows
-                if any(q and src[q - 1] in "meli|" for q in win.runs)
-                for m in p.glued.finditer(src, win.start, win.end)
-            )
-        else:
-            glued = self.scan(p.glued) if C.GLUED_HINT.search(self.low) else ()
-        for m in glued:
-            if not self.ok_context(m.start(), m.end()):
-                continue
-            if m.group("n"):
-                self.add(m.start(), m.end(), m.start("n"), m.end("n"), "before")
-            else:
-                value = int("1" + m.group("d"))
-                self.add(m.start(), m.end(), m.start("look"), m.end("d"), "lookalike", value)
-        short = (
-            before_runs(C.SHORT_CUE, text, w, short_start)
-            if anchored
-            else self.scan(C.SHORT_CUE, text)
-        )
-        for m in short:
-            s = m.start()
-            if s and (text[s - 1].isalnum() or text[s - 1] in C.NOT_BEFORE_SHORT):
-                continue
-            if C.clause_start(text, s) and self.ok_context(m.start("n"), m.end("n")):
-                self.add(m.start(), m.end(), m.start("n"), m.end("n"), "before")
-        bare = at_runs(p.bare_state, src, w) if anchored else self.scan(p.bare_state)
-        for m in bare:
-            word = m.group("w")
-            if word is not None:
-                if word.lower() not in C.STATE_WORDS:
-                    continue
-            elif not m.group("frac"):
-                continue
-            if not C.clause_start(text, m.start()):
-                continue
-            if not m.group("frac") and p.reject_after.match(src, m.end("n")):
-                continue
-            end = m.end("w") if word is not None else m.end("frac")
-            self.add(m.start(), end, m.start("n"), m.end("n"), "and")
-
-    def fuzzy_words(self) -> None:
-        """Misspelled or shortened number words next to a cue: "im sevnteen", "sixtn yo"."""
-        p, src, low = self.p, self.src, self.low
-        n = len(src)
-        found: list[re.Match[str]] = []
-        for hit in fuzzy_hits(low, self.hints.fuzzy):  # cue words and units: look next to them
-            s, e = hit.span()
-            if low[s] == "y":  # "yo", "yrs", "y/o": the word before
-                m = p.fuzzy_after.search(src, max(0, s - 20), min(n, e + 12))
-            else:
-                m = p.fuzzy_before.match(src, s, min(n, e + 40))
-            if m is not None:
-                found.append(m)
-        for m in found:
-            value = fuzzy_number(m.group("w"))
-            if value is None or not C.FUZZY_MIN <= value <= C.FUZZY_MAX:
-                continue
-            if self.ok_context(m.start(), m.end("w")):
-                self.add(m.start(), m.end(), m.start("w"), m.end("w"), "misspelled word", value)
 
 
 def _around(
