@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
-from safelight.extract.age_numbers import ascii_digits, fuzzy_number, parse_number
+from safelight.extract.age_numbers import ascii_digits, fuzzy_number, non_ascii_class, parse_number
 
 
 @pytest.mark.parametrize(
@@ -66,3 +69,14 @@ def test_one_for_one_digits_keep_the_offsets() -> None:
     assert digits.from_original(12, 15) == (12, 15)
     keycaps = ascii_digits("im 1️⃣6️⃣")
     assert keycaps is not None and not keycaps.same_offsets
+
+
+def test_non_ascii_class_finds_what_the_plain_class_finds() -> None:
+    body = "１-９𝟭⑯\u20e3ſ"
+    fast, plain = non_ascii_class(body), re.compile(f"[{body}]")
+    rng = random.Random(4)
+    chars = "ab 1\n１２𝟭⑯⑰\u20e3ſsé💋"
+    for _ in range(5000):
+        text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 8)))
+        a, b = fast.search(text), plain.search(text)
+        assert (a and a.span()) == (b and b.span()), text

@@ -13,7 +13,7 @@ from importlib import resources
 
 import yaml
 
-from safelight.extract.age_numbers import WORD_RE
+from safelight.extract.age_numbers import WORD_RE, non_ascii_class
 
 MIN_AGE, MAX_AGE = 12, 70
 FUZZY_MIN, FUZZY_MAX = 13, 29
@@ -366,6 +366,6 @@ LOWER = Twins(lowered=True)
 # case, "ı" matches "i"): a text holding one is scanned as written.
 try:  # a private module of the standard library: if it moves, take the exact path more often
     _EXTRA_CASES = sorted(c for c in re._casefix._EXTRA_CASES if c > 127)  # type: ignore[attr-defined]
-    FOLD_EXTRA = re.compile("[" + "".join(re.escape(chr(c)) for c in _EXTRA_CASES) + "]")
+    FOLD_EXTRA = non_ascii_class("".join(re.escape(chr(c)) for c in _EXTRA_CASES))
 except AttributeError:
     FOLD_EXTRA = re.compile(r"[^\x00-\x7f]")

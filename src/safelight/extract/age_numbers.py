@@ -33,7 +33,7 @@ __all__ = [
     "DigitMap",
     "ascii_digits",
     "fuzzy_number",
-    "non_ascii",
+    "non_ascii_class",
     "parse_number",
 ]
 
@@ -163,11 +163,18 @@ def _class(chars: list[str]) -> str:
     return "".join(parts)
 
 
+def non_ascii_class(body: str) -> re.Pattern[str]:
+    """A search for one character of the class ``[body]``, whose characters are all non-ASCII,
+    that skips ASCII text quickly: it starts with the class of the non-ASCII characters (the
+    engine jumps to them), then a look-behind tests the character taken."""
+    return re.compile(f"[^\\x00-\\x7f](?<=[{body}])")
+
+
 # Every non-ASCII decimal digit (Unicode has none above U+1FFFF) and the phone extractor's
 # digit-like characters, as ONE character class: a single fast scan finds them.
 _OTHER_DIGIT_CHARS = [chr(c) for c in range(0x80, 0x20000) if chr(c).isdecimal()] + list(SPECIAL)
 _OTHER_DIGITS = _class(_OTHER_DIGIT_CHARS)
-_OTHER_DIGIT = re.compile(f"[{_OTHER_DIGITS}]")
+_OTHER_DIGIT_IN = non_ascii_class(f"{_OTHER_DIGITS}\u20e3")  # or the keycap mark
 _UNICODE_DIGIT = re.compile(rf"[0-9]\ufe0f?\u20e3|[{_OTHER_DIGITS}]")
 _ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
@@ -208,19 +215,11 @@ class DigitMap:
         return bisect_right(self._ends, start), bisect_left(self._starts, end)
 
 
-def non_ascii(text: str) -> str:
-    """The non-ASCII characters of ``text``, in order: far shorter to scan for rare ones."""
-    return "" if text.isascii() else _ASCII_RUNS.sub("", text)
-
-
-def ascii_digits(text: str, rest: str | None = None) -> DigitMap | None:
-    """The ASCII-digit copy of ``text``, or None when it writes no digit in another form
-    (``rest``: ``non_ascii(text)`` when the caller has it)."""
-    rest = non_ascii(text) if rest is None else rest
-    if not rest:
+def ascii_digits(text: str) -> DigitMap | None:
+    """The ASCII-digit copy of ``text``, or None when it writes no digit in another form."""
+    if text.isascii() or not _OTHER_DIGIT_IN.search(text):
         return None
-    if "\u20e3" not in rest and not _OTHER_DIGIT.search(rest):
-        return None
+    rest = _ASCII_RUNS.sub("", text)  # the few non-ASCII characters: a far shorter scan
     if not _NOT_ONE_FOR_ONE.search(rest):  # the same as the tokens below, far fewer steps
         return DigitMap(_NON_ASCII_RUN.sub(_one_for_one, text), None, None)
     tokens = _digit_tokens(text)

@@ -51,7 +51,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from safelight.extract import age_cues as C
 from safelight.extract.age_forms import approaching, fuzzy_words, text_speak
-from safelight.extract.age_numbers import ascii_digits, non_ascii, parse_number
+from safelight.extract.age_numbers import ascii_digits, parse_number
 from safelight.extract.age_scan import (
     Windows,
     at_runs,
@@ -78,10 +78,9 @@ class AgeExtractor:
             for m in found.get(key, ())
             if m.start is not None and m.end is not None
         ]
-        rest = non_ascii(text)
-        digits = ascii_digits(text, rest)
+        digits = ascii_digits(text)
         if digits is None:
-            return _Scan(text, blocked, rest).run()
+            return _Scan(text, blocked).run()
         out = []
         plain = [digits.from_original(s, e) for s, e in blocked]
         for m in _Scan(digits.text, plain).run():
@@ -100,15 +99,13 @@ class _Scan:
     __slots__ = ("text", "low", "src", "p", "blocked", "taken", "out", "windows", "spans")
     __slots__ += ("words", "anchored", "hints")
 
-    def __init__(self, text: str, blocked: list[tuple[int, int]], rest: str | None = None) -> None:
+    def __init__(self, text: str, blocked: list[tuple[int, int]]) -> None:
         self.text = text
         self.blocked = blocked
         self.taken: list[tuple[int, int]] = []
         self.out: list[Match] = []
         low = lowered(text)
-        # ``FOLD_EXTRA`` holds non-ASCII characters only: ``rest`` (``non_ascii(text)``) will do.
-        rest = non_ascii(text) if rest is None else rest
-        fast = len(low) == len(text) and not C.FOLD_EXTRA.search(rest)
+        fast = len(low) == len(text) and (text.isascii() or not C.FOLD_EXTRA.search(text))
         # Looks at the lower-case text; rare Unicode case changes keep offsets, lose the looks.
         self.low = low if len(low) == len(text) else text
         self.src = low if fast else text  # what the case-insensitive patterns scan
