@@ -208,7 +208,14 @@ def cue_may_end_at(low: str, q: int) -> bool:
     k = j - 1
     while k > 0 and "a" <= low[k - 1] <= "z":
         k -= 1
-    return low[k:j].endswith(CUE_ENDINGS)
+    return low[k:j].endswith(_CUE_ENDINGS_BY_LAST.get(ch, ()))
+
+
+# ``CUE_ENDINGS`` by last letter, shortest first: one ``endswith`` over a few instead of all.
+_CUE_ENDINGS_BY_LAST = {
+    last: tuple(sorted((w for w in CUE_ENDINGS if w[-1] == last), key=len))
+    for last in {w[-1] for w in CUE_ENDINGS}
+}
 
 
 _NOT_BEFORE_DIGITS = frozenset(".,$£€#")

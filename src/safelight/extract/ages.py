@@ -132,12 +132,15 @@ class _Scan:
         for s, e in self.blocked:
             if s < num_end and num_start < e:
                 return False
-        for s, e in self.taken:
-            if s < num_end and num_start < e:
-                return False
+        if self.claimed(num_start, num_end):
+            return False
         self.taken.append((num_start, num_end))
         self.out.append(Match("age", value, text[start:end], start, end, {"cue": cue}))
         return True
+
+    def claimed(self, num_start: int, num_end: int) -> bool:
+        """Whether an age found earlier holds (part of) this number."""
+        return any(s < num_end and num_start < e for s, e in self.taken)
 
     def reject_before(self, start: int) -> bool:
         # The pattern ends in whitespace: look only when the character before is one (and on
@@ -204,6 +207,8 @@ class _Scan:
         else:
             years = self.scan(p.years_alone if words else p.years_alone_d)
         for m in years:
+            if not m.group("more") and self.claimed(m.start("n"), m.end("n")):
+                continue  # ``add`` would refuse it ("23 yrs" read as "23 yrs old" already)
             if self.ok_context(m.start(), m.end()) and not (
                 p.duration_before.search(src, max(0, m.start() - 30), m.start())
             ):
@@ -217,11 +222,12 @@ class _Scan:
                 continue
             if self.ok_context(m.start(), _last_end(m)):
                 self.add_list(m, "person", whole=False)
-        brackets = (
-            before_runs(C.BRACKETED, text, w, bracket_start)
-            if anchored
-            else self.scan(C.BRACKETED, text)
-        )
+        if "(" not in text:  # the bracket of "(21)"
+            brackets: Iterable[re.Match[str]] = ()
+        elif anchored:
+            brackets = before_runs(C.BRACKETED, text, w, bracket_start)
+        else:
+            brackets = self.scan(C.BRACKETED, text)
         for m in brackets:
             if self.ok_context(m.start(), m.end()):
                 self.add(m.start(), m.end(), m.start("n"), m.end("n"), "brackets")
