@@ -23,7 +23,13 @@ from safelight.extract.age_scan import at_runs, before_runs, fuzzy_hits, short_s
 if TYPE_CHECKING:
     from safelight.extract.ages import _Scan
 
-__all__ = ["approaching", "fuzzy_words", "text_speak"]
+__all__ = ["APPROACH_NEAR", "approaching", "fuzzy_words", "text_speak"]
+
+
+# What every ``APPROACH`` match holds when its number is digits (a text without number words):
+# "almost", "nearly", "turn" (turning, turns, about to turn) or "be" (gonna be, will be, i'll
+# be) and the spaces before the number.
+APPROACH_NEAR = re.compile(r"almost|nearly|turn|be[ \t]+\d")
 
 
 def approaching(scan: _Scan) -> None:
@@ -34,7 +40,7 @@ def approaching(scan: _Scan) -> None:
         approach: Iterable[re.Match[str]] = (
             m
             for win in scan.windows.windows
-            if any(h in src[win.start : win.end] for h in ("almost", "nearly", "turn", "be"))
+            if APPROACH_NEAR.search(src, win.start, win.end)
             for m in p.approach.finditer(src, win.start, win.end)
         )
     else:
