@@ -5,14 +5,9 @@ from __future__ import annotations
 import random
 import re
 
-from safelight.extract.deobfuscate import (
-    _DIGIT_CHAIN_RE,
-    _LEAD_RE,
-    _alt_by_initial,
-    _units,
-    chain_units,
-    tables,
-)
+from safelight.extract.deobfuscate import _DIGIT_CHAIN_RE, _units, chain_units
+from safelight.extract.phone_patterns import LEAD_RE, alt_by_initial
+from safelight.extract.phone_tables import tables
 
 # Digits in several scripts, separators (some non-ASCII letters among them) and characters
 # that must send a chain to the general path (letters, keycaps, circled digits).
@@ -49,20 +44,20 @@ def test_unicode_digit_groups_become_unicode_units() -> None:
 
 
 def _original_lead_re() -> re.Pattern[str]:
-    """_LEAD_RE as it was first written: the lookbehind first, then the alternation."""
+    """LEAD_RE as it was first written: the lookbehind first, then the alternation."""
     t = tables()
     strong = [w for w, (k, _) in t.words.items() if k in ("digit", "teen", "tens")]
     any_look = "".join(sorted(c for c in t.lookalikes if c not in t.inner_lookalikes))
-    sep = _LEAD_RE.pattern.rsplit(")(?:", 1)[1][: -len("?$")]
+    sep = LEAD_RE.pattern.rsplit(")(?:", 1)[1][: -len("?$")]
     letter = r"[A-Za-z\u00c0-\u024f]"
-    return re.compile(rf"(?<!{letter})(?:{_alt_by_initial(strong)}|[{any_look}])(?:{sep}?$")
+    return re.compile(rf"(?<!{letter})(?:{alt_by_initial(strong)}|[{any_look}])(?:{sep}?$")
 
 
 def test_lead_pattern_starts_with_every_character_a_word_may_start_with() -> None:
     t = tables()
     strong = [w for w, (k, _) in t.words.items() if k in ("digit", "teen", "tens")]
-    first = re.compile(_alt_by_initial(sorted({w[0] for w in strong})) + "|[IOlo]")
-    starts = re.compile(_LEAD_RE.pattern.split("]", 1)[0] + "]")
+    first = re.compile(alt_by_initial(sorted({w[0] for w in strong})) + "|[IOlo]")
+    starts = re.compile(LEAD_RE.pattern.split("]", 1)[0] + "]")
     every = "".join(map(chr, range(0x110000)))
     assert "".join(starts.findall(every)) == "".join(first.findall(every))
 
@@ -78,7 +73,7 @@ def test_lead_pattern_finds_what_the_original_finds() -> None:
         end = len(text) - 3
         for lo in (0, max(0, end - 16), rng.randint(0, end)):
             want = original.search(text, lo, end)
-            got = _LEAD_RE.search(text, lo, end)
+            got = LEAD_RE.search(text, lo, end)
             assert (got and got.start()) == (want and want.start()), (text, lo)
             found += want is not None
     assert found > 5000

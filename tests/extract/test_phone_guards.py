@@ -8,18 +8,18 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from safelight.extract.deobfuscate import (
+from safelight.extract.phone_context import _MASK_GUARD, _MASK_RE, _id_label_re, is_id_labelled
+from safelight.extract.phone_patterns import (
     CHAIN_RE,
     DIGIT_CHAIN_RE,
-    _alt_by_initial,
-    _regexes,
+    alt_by_initial,
     alternation,
-    tables,
+    build_regexes,
 )
-from safelight.extract.phone_context import _MASK_GUARD, _MASK_RE, _id_label_re, is_id_labelled
+from safelight.extract.phone_tables import tables
 
-_UNGUARDED = _regexes(guarded=False)[1]
-_CHAIN_UNGUARDED = _regexes(guarded=False)[0]
+_UNGUARDED = build_regexes(guarded=False)[1]
+_CHAIN_UNGUARDED = build_regexes(guarded=False)[0]
 _MASK_UNGUARDED = re.compile(_MASK_RE.pattern.replace(_MASK_GUARD, "", 1))
 
 # Digits (several scripts, special and keycap ones), separators, letters that may or may not
@@ -174,9 +174,9 @@ def test_alternation_by_initial_matches_the_case_insensitive_one() -> None:
     words = list(tables().words)
     initials = sorted({w[0] for w in words})
     every = "".join(map(chr, range(0x110000)))
-    by_class = re.compile(_alt_by_initial(initials)).findall(every)
+    by_class = re.compile(alt_by_initial(initials)).findall(every)
     assert by_class == re.compile("(?i:" + alternation(initials) + ")").findall(every)
-    new = re.compile(_alt_by_initial(words))
+    new = re.compile(alt_by_initial(words))
     old = re.compile("(?i:" + alternation(words) + ")")
     for word in words:
         for form in (word, word.upper(), word.title(), word.replace("s", "ſ"), f"x{word}ing"):

@@ -13,7 +13,7 @@
 - ``ascii_digits(text)``: keycap digits (1️⃣, with or without U+FE0F), full-width (１),
   mathematical (𝟭) and circled (⑯) digits as ASCII digits, with the map back to the original
   offsets, so matches found in the plain copy report exact substrings of what was written.
-  The set of digit-like characters is the phone extractor's (``deobfuscate.SPECIAL``).
+  The set of digit-like characters is the phone extractor's (``phone_tables.SPECIAL``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from safelight.extract.deobfuscate import SPECIAL
+from safelight.extract.phone_tables import SPECIAL
 
 __all__ = [
     "NUMBER_WORDS",

@@ -15,7 +15,8 @@ import re
 import string
 from functools import cache
 
-from safelight.extract.deobfuscate import alternation, tables
+from safelight.extract.phone_patterns import alternation
+from safelight.extract.phone_tables import tables
 
 __all__ = ["has_intl_context", "is_id_labelled", "is_masked"]
 

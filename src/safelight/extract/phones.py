@@ -42,9 +42,9 @@ from safelight.extract.deobfuscate import (
     Unit,
     chain_units,
     iter_chains,
-    tables,
 )
 from safelight.extract.phone_context import has_intl_context, is_id_labelled, is_masked
+from safelight.extract.phone_tables import tables
 
 __all__ = ["EXTRACTOR", "LABELS", "PhoneExtractor", "find_phones"]
 
