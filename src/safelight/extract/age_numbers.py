@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import DamerauLevenshtein
 
+from safelight.extract.base import class_body
 from safelight.extract.phone_tables import SPECIAL
 
 __all__ = [
@@ -148,21 +149,6 @@ def _digit_value(ch: str) -> str | None:
     return None if value is None else str(value)
 
 
-def _class(chars: list[str]) -> str:
-    """A compact regex character class body (runs of code points as ranges)."""
-    points = sorted(set(map(ord, chars)))
-    parts: list[str] = []
-    k = 0
-    while k < len(points):
-        j = k
-        while j + 1 < len(points) and points[j + 1] == points[j] + 1:
-            j += 1
-        lo, hi = re.escape(chr(points[k])), re.escape(chr(points[j]))
-        parts.append(lo if j == k else f"{lo}-{hi}")
-        k = j + 1
-    return "".join(parts)
-
-
 def non_ascii_class(body: str) -> re.Pattern[str]:
     """A search for one character of the class ``[body]``, whose characters are all non-ASCII,
     that skips ASCII text quickly: it starts with the class of the non-ASCII characters (the
@@ -173,7 +159,7 @@ def non_ascii_class(body: str) -> re.Pattern[str]:
 # Every non-ASCII decimal digit (Unicode has none above U+1FFFF) and the phone extractor's
 # digit-like characters, as ONE character class: a single fast scan finds them.
 _OTHER_DIGIT_CHARS = [chr(c) for c in range(0x80, 0x20000) if chr(c).isdecimal()] + list(SPECIAL)
-_OTHER_DIGITS = _class(_OTHER_DIGIT_CHARS)
+_OTHER_DIGITS = class_body(_OTHER_DIGIT_CHARS)
 _OTHER_DIGIT_IN = non_ascii_class(f"{_OTHER_DIGITS}\u20e3")  # or the keycap mark
 _UNICODE_DIGIT = re.compile(rf"[0-9]\ufe0f?\u20e3|[{_OTHER_DIGITS}]")
 _ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
@@ -184,7 +170,9 @@ _ONE_FOR_ONE = {
     ord(c): value for c in _OTHER_DIGIT_CHARS if len(value := _digit_value(c) or "") == 1
 }
 _NOT_ONE_FOR_ONE = re.compile(
-    "[" + _class([c for c in _OTHER_DIGIT_CHARS if ord(c) not in _ONE_FOR_ONE] + ["\u20e3"]) + "]"
+    "["
+    + class_body([c for c in _OTHER_DIGIT_CHARS if ord(c) not in _ONE_FOR_ONE] + ["\u20e3"])
+    + "]"
 )
 
 

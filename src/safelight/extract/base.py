@@ -8,12 +8,13 @@ place extractor can use the phones already found (area-code region) without a se
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-__all__ = ["Extractor", "Match", "lowered", "lowered_chunk"]
+__all__ = ["Extractor", "Match", "class_body", "lowered", "lowered_chunk"]
 
 
 # Marks "no detail given" (a new empty dict each time, like the field's default factory).
@@ -114,3 +115,18 @@ def lowered_chunk(texts: Sequence[str]) -> Iterator[None]:
     finally:
         for key in keys:
             _CHUNK_LOWERED.pop(key, None)
+
+
+def class_body(chars: Sequence[str]) -> str:
+    """A compact regex character-class body for ``chars`` (runs of code points as ranges)."""
+    points = sorted(set(map(ord, chars)))
+    parts: list[str] = []
+    k = 0
+    while k < len(points):
+        j = k
+        while j + 1 < len(points) and points[j + 1] == points[j] + 1:
+            j += 1
+        lo, hi = re.escape(chr(points[k])), re.escape(chr(points[j]))
+        parts.append(lo if j == k else f"{lo}-{hi}")
+        k = j + 1
+    return "".join(parts)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from safelight.extract.base import class_body
 from safelight.extract.phone_tables import (
     HUNDRED,
     IGNORECASE_FOLD,
@@ -33,22 +34,7 @@ __all__ = [
 ]
 
 
-def _ranges(chars: list[str]) -> str:
-    """A compact regex class body for ``chars`` (consecutive code points as ranges)."""
-    points = sorted(ord(c) for c in chars)
-    parts: list[str] = []
-    k = 0
-    while k < len(points):
-        j = k
-        while j + 1 < len(points) and points[j + 1] == points[j] + 1:
-            j += 1
-        lo, hi = chr(points[k]), chr(points[j])
-        parts.append(re.escape(lo) if j == k else f"{re.escape(lo)}-{re.escape(hi)}")
-        k = j + 1
-    return "".join(parts)
-
-
-SPECIAL_CLASS = _ranges(list(SPECIAL))
+SPECIAL_CLASS = class_body(list(SPECIAL))
 
 
 def alternation(words: list[str]) -> str:
