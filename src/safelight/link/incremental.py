@@ -40,14 +40,13 @@ _ENDS = pa.schema([("ad_a", pa.string()), ("ad_b", pa.string())])
 def region_networks(
     kept_edges: pa.Table,
     new_edges: pa.Table,
-    region_ads: list[str],
     previous: Mapping[str, str],
     next_seq: int,
 ) -> tuple[pa.Table, list[int]]:
     """``ad_id, network_id`` of the region's ads in networks of two or more, and the sizes of
     the region's networks. ``kept_edges``: stored edges touching the region that stay;
     ``new_edges``: this run's edges touching it (``ad_a, ad_b`` is enough); ``previous``: the
-    region's stored ids. ``region_ads`` with no edge left are their own networks."""
+    region's stored ids. A region ad with no edge left is in no network (no row for it)."""
     ends = [t.select(["ad_a", "ad_b"]).cast(_ENDS) for t in (kept_edges, new_edges)]
     comps = edge_components(pa.concat_tables(ends), min_size=2)
     ids = assign_ids(comps, previous, next_seq=next_seq)

@@ -2,7 +2,9 @@
 
 - ``components_of(n, a, b)``: component label per node for edges (a, b) over nodes 0..n-1
   (scipy's sparse connected components: linear, in C).
-- ``Networks``: the incremental form. ``Networks.build(edges)`` indexes ad ids and labels
+- ``edge_components(edges)``: the member lists of the components, in one pass (what the
+  link stage runs, full and incremental).
+- ``Networks``: the explainable form. ``Networks.build(edges)`` indexes ad ids and labels
   components; ``add(edges)`` folds in new edges (usually touching new ads) with a union-find
   that only visits the components the new edges touch; ``components()`` gives the same
   partition a full recompute would. Every component keeps its edges: ``edges_of(ad_id)`` and
@@ -27,10 +29,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from safelight.link.groups import ad_rank, factorize
 from safelight.link.model import EDGE_SCHEMA, Edge
 
 __all__ = ["Networks", "UnionFind", "assign_ids", "components_of", "edge_components"]
@@ -53,8 +55,6 @@ def edge_components(edges: pa.Table, min_size: int = 2) -> list[list[str]]:
     """``Networks.build(edges).components(min_size)`` in one pass: the same sorted member
     lists, with ad ids coded by Arrow instead of a dict, and nothing kept for ``add`` or
     ``explain`` (a full run's millions of edges would take a gigabyte as Python strings)."""
-    from safelight.link.groups import factorize
-
     n = edges.num_rows
     ends = pa.chunked_array(
         edges.column("ad_a").chunks + edges.column("ad_b").chunks, type=pa.string()
@@ -64,7 +64,7 @@ def edge_components(edges: pa.Table, min_size: int = 2) -> list[list[str]]:
     members = np.flatnonzero(np.bincount(labels)[labels] >= min_size)
     if not len(members):
         return []
-    name_rank = np.asarray(pc.rank(names, sort_keys="ascending"), np.int64)
+    name_rank = ad_rank(names)
     members = members[np.lexsort((name_rank[members], labels[members]))]
     cuts = np.flatnonzero(np.diff(labels[members])) + 1
     sorted_names = names.take(pa.array(members, pa.int64())).to_pylist()

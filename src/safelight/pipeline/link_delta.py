@@ -90,8 +90,8 @@ def run_link_delta(
     store.set_link_scope(images.hexes, text.drop_flags)
     new_edges = pa.concat_tables([ids.edges, images.edges, text.edges]).cast(EDGE_SCHEMA)
     flagged = pa.concat_tables([ids.flagged, images.flags, text.flags])
-    region, kept, touching, previous, next_seq = store.link_region(new_edges)
-    networks, sizes = region_networks(kept, touching, region, previous, next_seq)
+    region_ads, kept, touching, previous, next_seq = store.link_region(new_edges)
+    networks, sizes = region_networks(kept, touching, previous, next_seq)
     if progress is not None:
         progress("link", 2, 3)
     build = store.template_plan(text.clusters, MAX_TEMPLATES)
@@ -127,7 +127,7 @@ def run_link_delta(
     summary.linked_ads = store.count_networked_ads()
     summary.largest = max(store.largest_network(), sizes[0] if sizes else 0)
     summary.kept_ids = len(ids_now & set(previous.values()))
-    summary.region_ads = len(region)
+    summary.region_ads = region_ads
     summary.region_texts = text.region_texts
     summary.photos_searched = images.queried
     if progress is not None:

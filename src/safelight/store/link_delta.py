@@ -112,10 +112,10 @@ class LinkDeltaTables(LinkIndexTables):
 
     def link_region(
         self, new_edges: pa.Table
-    ) -> tuple[list[str], pa.Table, pa.Table, dict[str, str], int]:
-        """Where this run's edges change the stored ones: (region ad ids, the ends ``ad_a,
-        ad_b`` of the kept stored edges touching the region and of the new edges touching it,
-        the region's stored network ids, the next free network sequence number). See
+    ) -> tuple[int, pa.Table, pa.Table, dict[str, str], int]:
+        """Where this run's edges change the stored ones: (how many ads the region holds, the
+        ends ``ad_a, ad_b`` of the kept stored edges touching the region and of the new edges
+        touching it, the region's stored network ids, the next free network sequence number). See
         ``safelight.link.incremental``."""
         con = self._con
         con.register("_new_edges_view", new_edges)
@@ -139,7 +139,7 @@ class LinkDeltaTables(LinkIndexTables):
                 (SELECT network_id FROM networks SEMI JOIN touched USING (ad_id)) USING (network_id)
             """
         )
-        region = [r[0] for r in con.sql("SELECT ad_id FROM _link_region ORDER BY ad_id").fetchall()]
+        region_ads = self._one("SELECT count(*) FROM _link_region")
         touching = (
             "(ad_a IN (SELECT ad_id FROM _link_region) OR ad_b IN (SELECT ad_id FROM _link_region))"
         )
@@ -157,7 +157,7 @@ class LinkDeltaTables(LinkIndexTables):
             "SELECT max(TRY_CAST(substr(network_id, 2) AS BIGINT)) FROM networks "
             "WHERE network_id LIKE 'N%'"
         )
-        return region, kept, new, previous, top + 1
+        return region_ads, kept, new, previous, top + 1
 
     def write_link_delta(
         self,
