@@ -138,7 +138,7 @@ def iter_chains(text: str) -> list[tuple[int, int]]:
 
 # A chain of plain digit groups, in any script ("903-312-1887", "９１９７９１３７８７"): between
 # the groups no ASCII letter (number word, look-alike), no keycap mark and no special digit.
-_DIGIT_CHAIN_RE = re.compile(r"\d++(?:[^\dA-Za-z\u20e3\ufe0f" + SPECIAL_CLASS + r"]++\d++)*+")
+_PLAIN_CHAIN_RE = re.compile(r"\d++(?:[^\dA-Za-z\u20e3\ufe0f" + SPECIAL_CLASS + r"]++\d++)*+")
 _DIGITS_RE = re.compile(r"\d+")
 
 
@@ -154,13 +154,9 @@ class _AsciiDigits(dict[int, str]):
 _TO_ASCII = _AsciiDigits()
 
 
-def _value(ch: str) -> str:
-    return SPECIAL.get(ch) or str(unicodedata.digit(ch))
-
-
 def chain_units(text: str, start: int, end: int) -> list[Unit]:
     """The units of one chain, with number words combined ("eighty seven" -> 87)."""
-    if _DIGIT_CHAIN_RE.fullmatch(text, start, end):
+    if _PLAIN_CHAIN_RE.fullmatch(text, start, end):
         # Fast path, the same units as below: each group is one maximal ``\d+`` run, which
         # UNIT_RE and SUB_RE ("dig") take whole; no unit is a look-alike or a number word,
         # so _mark_glued and _combine_words leave them as they are.
@@ -192,9 +188,9 @@ def _split_run(text: str, start: int, end: int, t: Tables, units: list[Unit]) ->
             if tok.isascii():
                 units.append(Unit(s, e, tok, ASCII))
             else:
-                units.append(Unit(s, e, "".join(_value(c) for c in tok), UNICODE))
+                units.append(Unit(s, e, tok.translate(_TO_ASCII), UNICODE))
         elif kind == "key":
-            units.append(Unit(s, e, tok[0] if tok[0].isascii() else _value(tok[0]), KEYCAP))
+            units.append(Unit(s, e, tok[0].translate(_TO_ASCII), KEYCAP))
         elif kind == "spec":
             units.append(Unit(s, e, SPECIAL[tok], UNICODE))
         elif kind == "look":

@@ -16,7 +16,7 @@ import string
 from functools import cache
 
 from safelight.extract.phone_patterns import alternation
-from safelight.extract.phone_tables import tables
+from safelight.extract.phone_tables import IGNORECASE_FOLD, tables
 
 __all__ = ["has_intl_context", "is_id_labelled", "is_masked"]
 
@@ -97,7 +97,7 @@ def is_id_labelled(text: str, start: int) -> bool:
     tail = text[lo:start].rstrip()
     if tail.endswith((":", "=")):  # the mark after a label ("cell: " is no label): before it
         tail = tail[:-1]
-    if not _may_end_with(tail, 0, len(tail), _id_label_ends(), "#."):
+    if not _may_end_with(tail, _id_label_ends(), "#."):
         return False
     return _id_label_re().search(text, lo, start) is not None
 
@@ -117,7 +117,7 @@ def has_intl_context(text: str, start: int) -> bool:
 # position of their window; they run only when the window ends (spaces and the listed marks
 # aside) with a word they can end with. Characters outside ASCII that ``re.IGNORECASE``
 # matches to an ASCII letter ("ſ" ~ "s", "K" ~ "k") make the check give way to the regex.
-_ODD_FOLDS = "\u0130\u0131\u017f\u212a"
+_ODD_FOLDS = "".join(map(chr, IGNORECASE_FOLD))
 _ROAD_WORDS = ("exit", "hwy", "highway", "interstate", "route")
 _ASCII_LETTERS = string.ascii_letters
 
@@ -128,10 +128,10 @@ def _id_label_ends() -> tuple[str, ...]:
     return ("id", "no", "num", "number", *(w for w, n in tables().id_labels if not n))
 
 
-def _may_end_with(text: str, lo: int, hi: int, words: tuple[str, ...], marks: str) -> bool:
-    """Can ``text[lo:hi]`` end (trailing spaces aside) with one of ``marks`` or of ``words``
-    (any case, at the end of the last run of ASCII letters: "postid")?"""
-    tail = text[lo:hi].rstrip()
+def _may_end_with(text: str, words: tuple[str, ...], marks: str) -> bool:
+    """Can ``text`` end (trailing spaces aside) with one of ``marks`` or of ``words`` (any
+    case, at the end of the last run of ASCII letters: "postid")?"""
+    tail = text.rstrip()
     if not tail:
         return False
     if tail[-1] in marks or not tail[-1].isascii():
@@ -144,4 +144,4 @@ def _may_follow_prefix(text: str, lo: int, hi: int) -> bool:
     """Can ``_PREFIX_RE`` match ``text[lo:hi]``? It ends with a currency sign, a "-" or a
     road word, then at most spaces and a "#"."""
     tail = text[lo:hi].rstrip().rstrip("#")
-    return _may_end_with(tail, 0, len(tail), _ROAD_WORDS, "$£€-")
+    return _may_end_with(tail, _ROAD_WORDS, "$£€-")

@@ -179,8 +179,8 @@ def _us(text: str, units: list[Unit], i: int, span_start: int | None) -> tuple[M
 def _plain_labels(text: str, window: Sequence[Unit]) -> list[str] | None:
     """The labels of a plainly written number ([] or ["unicode_digits"]), None for any other
     window. Such a window passes ``_acceptable_us`` (no weak unit, no letter in a gap, and
-    standard grouping or digits in other scripts) and gets these labels from the fast path at
-    the start of ``_labels``: both checks in one go for the common case."""
+    standard grouping or digits in other scripts), and these are its labels (``_labels``
+    starts here): both checks in one go for the common case."""
     kind = window[0].kind
     if kind != ASCII and kind != UNICODE:
         return None
@@ -205,8 +205,6 @@ def _nanp(d: str) -> bool:
 
 
 def _acceptable_us(text: str, window: Sequence[Unit], digits: str) -> bool:
-    if len(window) == 1:  # what the checks below give for one unit (no gaps, no grouping)
-        return window[0].kind not in _WEAK_KINDS
     kinds = {u.kind for u in window}
     if WEAK in kinds and WORD not in kinds:
         return False
@@ -363,24 +361,11 @@ def _build(
 
 
 def _labels(text: str, window: Sequence[Unit], nanp: bool = True) -> list[str]:
-    if len(window) == 1 and window[0].kind in (ASCII, UNICODE):  # the fast path below, early
-        return [] if window[0].kind == ASCII else ["unicode_digits"]
+    plain = _plain_labels(text, window)  # a plainly written number is never "spaced"
+    if plain is not None:
+        return plain
     kinds = {u.kind for u in window}
     gaps = [text[a.end : b.start] for a, b in zip(window, window[1:], strict=False)]
-    if (
-        len(kinds) == 1
-        and (ASCII in kinds or UNICODE in kinds)
-        and len(window) <= 4
-        and all(map(_plain_gap, gaps))
-    ):
-        lengths = [len(u.digits) for u in window]
-        if (
-            len(window) == 1
-            or (min(lengths) >= 3 or lengths[0] == 1)
-            and _standard_grouping(lengths, sum(lengths))
-        ):
-            # fast path: a plainly written number (in ASCII or other digits, never "spaced")
-            return [] if ASCII in kinds else ["unicode_digits"]
     found: set[str] = set()
     if kinds & {WORD, WEAK}:
         found.add("words")
