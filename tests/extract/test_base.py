@@ -52,3 +52,9 @@ def test_a_chunk_is_lowered_once_and_forgotten_after() -> None:
         assert all(lowered(t) is low for t, low in zip(texts, lows, strict=True))
     assert not base._CHUNK_LOWERED
     assert lowered(texts[3]) == texts[3].lower()
+
+
+def test_by_initial_refuses_a_quantified_first_letter() -> None:
+    assert base.by_initial(["ab", "ac", "½h"]) == "a(?:b|c)|½h"
+    with pytest.raises(ValueError, match="quantified"):
+        base.by_initial(["ab", "a?c"])

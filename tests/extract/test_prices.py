@@ -137,7 +137,7 @@ def test_alternatives_split_only_at_the_top_level() -> None:
 def test_grouping_by_initial_keeps_the_order_within_a_letter() -> None:
     import re
 
-    from safelight.extract.price_lexicon import by_initial as _by_initial
+    from safelight.extract.base import by_initial as _by_initial
 
     grouped = _by_initial(["hh", "h/h", "hours?", "h", "qv", "½h", "half"])
     assert grouped == r"h(?:h|/h|ours?||alf)|q(?:v)|½h"

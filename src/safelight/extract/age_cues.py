@@ -103,7 +103,6 @@ RELATION_TAIL = (
     rf"[ \t]+(?:(?:{_alt(L['modifiers'])})[ \t]*)?(?:{_alt(L['relations'])})"
     r"(?:[ \t]*(?:is|iz|are|r|['’]s))?[ \t]*,?"
 )
-RELATION = rf"(?:my|our){RELATION_TAIL}"
 FILLERS = r"(?:(?:only|just|jst|jus|juss|onli|a|barely|finally|now|newly|like|still)\s+)*"
 SELF = r"i\s*['’`]?\s*a?m|im|i\s+am"
 # The cues of ``CUE_BEFORE`` in order, each starting with a plain letter.

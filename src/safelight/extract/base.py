@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-__all__ = ["Extractor", "Match", "class_body", "lowered", "lowered_chunk"]
+__all__ = ["Extractor", "Match", "by_initial", "class_body", "lowered", "lowered_chunk"]
 
 
 # Marks "no detail given" (a new empty dict each time, like the field's default factory).
@@ -130,3 +130,21 @@ def class_body(chars: Sequence[str]) -> str:
         parts.append(lo if j == k else f"{lo}-{hi}")
         k = j + 1
     return "".join(parts)
+
+
+def by_initial(alternatives: list[str]) -> str:
+    """Regex alternatives grouped by their first letter, each group in its given order: the
+    regex engine then rejects a position after one test per letter, not one per word (the
+    same matches: alternatives with different first letters never match at one place). An
+    alternative that starts with anything but a letter stays whole; a quantified first letter
+    ("h?r") is refused, since it could match where another letter's group does."""
+    groups: dict[str, list[str]] = {}
+    for alt in alternatives:
+        if alt[:1].isalpha() and alt[1:2] in ("?", "*", "+", "{"):
+            raise ValueError(f"quantified first letter: {alt!r}")
+        key = alt[0] if alt[0].isalpha() else ""
+        groups.setdefault(key or alt, []).append(alt[1:] if key else alt)
+    return "|".join(
+        f"{key}(?:{'|'.join(rest)})" if key.isalpha() and len(key) == 1 else key
+        for key, rest in groups.items()
+    )

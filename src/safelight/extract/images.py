@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from safelight.extract.base import Match
 
 __all__ = ["clear_cache", "hash_distance", "image_matches", "phash_file"]
@@ -71,11 +73,10 @@ def image_matches(
 
 def phash_file(path: str | Path) -> str | None:
     """The pHash of one picture as 16 hex digits, or None when it cannot be read."""
-    import imagehash
-    import numpy
-    from PIL import Image
-
     try:
+        import imagehash
+        from PIL import Image
+
         with Image.open(path) as img:
             width, height = img.size
             if width * height > _MAX_PIXELS or width < 1 or height < 1:
@@ -86,7 +87,7 @@ def phash_file(path: str | Path) -> str | None:
         log.debug("image skipped: unreadable")
         return None
     # The hex of ``str(ImageHash)``, without its string of "0"s and "1"s (20 µs a picture).
-    return numpy.packbits(bits.ravel()).tobytes().hex()
+    return np.packbits(bits.ravel()).tobytes().hex()
 
 
 def hash_distance(a: str, b: str) -> int:

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import ahocorasick
 
-from safelight.extract.base import lowered
+from safelight.extract.base import by_initial, lowered
 from safelight.extract.gazetteer import Gazetteer, gazetteer
 
 __all__ = ["scan", "state_patterns"]
@@ -25,7 +25,8 @@ _CODE = re.compile(r"\b[A-Z]{2}\b")  # the slow path only
 def state_patterns() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
     gz = gazetteer()
     names = sorted(gz.state_names, key=len, reverse=True)
-    alt = _by_first_letter(names)
+    # grouped by first letter: one test per letter instead of one per name, same matches
+    alt = by_initial([_spaced(name) for name in names])
     suffix = re.compile(
         rf"[ \t]*,?[ \t]*(?:(?P<name>{alt})|(?P<code>[A-Za-z]{{2}}|[A-Z]\.[A-Z]\.))(?![\w'’])",
         re.IGNORECASE,
@@ -33,19 +34,6 @@ def state_patterns() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
     state = re.compile(rf"(?:{alt})(?![\w'’])", re.IGNORECASE)
     firsts = frozenset(n.split()[0] for n in names)
     return suffix, state, firsts
-
-
-def _by_first_letter(names: list[str]) -> str:
-    """``names`` (lower case) as alternatives, those that start with the same letter grouped
-    behind it: the engine tests each letter once instead of every name. Only the names of one
-    group can match at a position, tried in the order given: the same match as the flat list."""
-    groups: dict[str, list[str]] = {}
-    for name in names:
-        groups.setdefault(name[0], []).append(name[1:])
-    return "|".join(
-        re.escape(first) + "(?:" + "|".join(_spaced(rest) for rest in rests) + ")"
-        for first, rests in groups.items()
-    )
 
 
 def _spaced(name: str) -> str:

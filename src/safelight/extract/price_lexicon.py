@@ -18,11 +18,12 @@ from typing import Any
 
 import yaml
 
+from safelight.extract.base import by_initial
+
 __all__ = [
     "KIND_BY_LAST_GROUP",
     "Lexicon",
     "alternatives",
-    "by_initial",
     "currency",
     "duration_minutes",
     "lexicon",
@@ -163,20 +164,6 @@ def alternatives(pattern: str) -> list[str]:
             start = i + 1
         i += 1
     return [*out, pattern[start:]]
-
-
-def by_initial(alternatives: list[str]) -> str:
-    """The alternatives grouped by their first letter, each group in its given order: the
-    regex engine then rejects a position after one test per letter, not one per word (the
-    same matches: alternatives with different first letters never match at one place)."""
-    groups: dict[str, list[str]] = {}
-    for alt in alternatives:
-        key = alt[0] if alt[0].isalpha() else ""
-        groups.setdefault(key or alt, []).append(alt[1:] if key else alt)
-    return "|".join(
-        f"{key}(?:{'|'.join(rest)})" if key.isalpha() and len(key) == 1 else key
-        for key, rest in groups.items()
-    )
 
 
 @lru_cache(maxsize=1024)

@@ -20,14 +20,11 @@ from collections.abc import Mapping
 from safelight.extract.base import Match
 from safelight.extract.price_pairs import pair
 from safelight.extract.price_tokens import (
-    MAX_AMOUNT,
-    MIN_AMOUNT,
     after_context,
-    number_windows,
     tokens,
 )
 
-__all__ = ["EXTRACTOR", "MAX_AMOUNT", "MIN_AMOUNT", "PriceExtractor", "number_windows"]
+__all__ = ["EXTRACTOR", "PriceExtractor"]
 
 
 class PriceExtractor:
