@@ -45,7 +45,13 @@ from safelight.link.images import (
     plan_query_blocks,
     star_image_edges,
 )
-from safelight.link.model import EDGE_SCHEMA, FLAGGED_SCHEMA, LinkSettings, frequency_limit
+from safelight.link.model import (
+    EDGE_SCHEMA,
+    FLAGGED_SCHEMA,
+    LinkSettings,
+    frequency_limit,
+    limit_band,
+)
 
 __all__ = ["ImageDelta", "image_delta"]
 
@@ -93,10 +99,11 @@ def image_delta(
     limit = frequency_limit(
         np.concatenate([store.image_hoods(h_hashes), hoods.hood[hoods.h_local]]), settings
     )
-    if limit != stored_limit:
+    band = limit_band(stored_limit, limit)
+    if band is not None:
         # the stored hashes whose neighbourhood lies between the two limits change flag (their
         # neighbourhood stays): recompute them too
-        lo, hi = min(limit, stored_limit), max(limit, stored_limit)
+        lo, hi = band
         h_hashes = np.union1d(h_hashes, store.image_hashes_by_hood(lo, hi))
         hoods = _Hoods.of(store, index, every, h_hashes)
     return _image_edges(hoods, h_hashes, limit, settings, context, len(t_hashes))

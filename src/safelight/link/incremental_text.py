@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 
 from safelight.link.groups import ad_rank, factorize, flagged_table, group, size_reason
 from safelight.link.lsh import band_keys, bucket_pairs, count_pairs, jaccard, optimal_bands
-from safelight.link.model import LinkSettings, frequency_limit
+from safelight.link.model import LinkSettings, frequency_limit, limit_band
 from safelight.link.text import (
     BAND_SCHEMA,
     PAIR_SCHEMA,
@@ -104,8 +104,8 @@ def text_delta(
     sketches = sketches.append_column("tid", pa.array(text_ids(sketches.column("text_key"))))
     store.put_new_sketches(sketches)
     limit = frequency_limit(store.text_group_sizes(), settings, upper=settings.text_max_limit)
-    moved = (min(limit, stored_limit), max(limit, stored_limit)) if limit != stored_limit else None
-    stats = store.new_text_stats(moved)
+    limit_moved = limit_band(stored_limit, limit)
+    stats = store.new_text_stats(limit_moved)
     t_tid = stats.column("tid").to_numpy()
     n_old = stats.column("n_old").to_numpy()
     long_t = stats.column("n_shingles").to_numpy() >= settings.min_shingles
@@ -132,10 +132,10 @@ def text_delta(
         old_bands.cast(BAND_SCHEMA).select(["band", "bkey"]),
         new_bands.select(["band", "bkey"]),
     ]
-    if moved is not None:  # buckets a moved limit may start or stop skipping
-        touched.append(store.big_buckets(moved[0]).cast(BAND_SCHEMA.remove(2)))
-    touched = pa.concat_tables(touched)
-    members = store.bucket_members(touched.group_by(["band", "bkey"]).aggregate([]))
+    if limit_moved is not None:  # buckets a moved limit may start or stop skipping
+        touched.append(store.big_buckets(limit_moved[0]).cast(BAND_SCHEMA.remove(2)))
+    buckets = pa.concat_tables(touched)
+    members = store.bucket_members(buckets.group_by(["band", "bkey"]).aggregate([]))
     # local texts: every bucket member and every text of a new ad, indexed in tid order
     tids = np.unique(np.concatenate([members.column("tid").to_numpy(), t_tid]))
     n_local = len(tids)

@@ -30,6 +30,7 @@ __all__ = [
     "LinkSettings",
     "Setting",
     "frequency_limit",
+    "limit_band",
     "size_weight",
 ]
 
@@ -170,6 +171,12 @@ def frequency_limit(sizes: np.ndarray, settings: LinkSettings, upper: int | None
     sizes = sizes[sizes >= 2]
     q = float(np.quantile(sizes, settings.limit_quantile)) if len(sizes) else 0.0
     return int(min(max(math.ceil(q), settings.min_limit), top))
+
+
+def limit_band(old: int, new: int) -> tuple[int, int] | None:
+    """``(low, high)`` of a limit that moved from ``old`` to ``new`` (None if it did not): the
+    values whose size lies in ``(low, high]`` change side."""
+    return (min(old, new), max(old, new)) if old != new else None
 
 
 def size_weight(n_ads: np.ndarray) -> np.ndarray:

@@ -59,7 +59,7 @@ def run_link_delta(
     from safelight.link.incremental import region_networks
     from safelight.link.incremental_images import image_delta
     from safelight.link.incremental_text import text_delta
-    from safelight.link.model import EDGE_SCHEMA
+    from safelight.link.model import EDGE_SCHEMA, limit_band
     from safelight.link.sketch import SKETCH_SCHEMA, SKETCHED, sketch_texts
     from safelight.link.stage import MAX_TEMPLATES, templates_for
     from safelight.records import EXTRACTION_SCHEMA
@@ -81,7 +81,7 @@ def run_link_delta(
         progress("link", 1, 3)
     images = image_delta(store, new_rows, settings, old_image, store.link_context)
     old_id = int(stored["id_limit"])
-    moved = (min(old_id, id_limit), max(old_id, id_limit)) if old_id != id_limit else None
+    moved = limit_band(old_id, id_limit)
     id_rows = store.identifier_rows_of_new(settings.id_kinds, moved)
     id_ads = pc.unique(id_rows.column("ad_id")).to_pylist()
     ids = identifier_links(
