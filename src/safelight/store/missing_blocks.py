@@ -34,18 +34,6 @@ __all__ = [
     "REGION_OK",
 ]
 
-AGE_OK = (  # the region block's age rule
-    "(bl_key IS NULL OR "
-    + _one_or_many(
-        "ages",
-        "(ages[1] BETWEEN age_lo - 2 AND age_hi + 2 "
-        "OR (ages[1] BETWEEN 18 AND 19 AND age_hi BETWEEN 14 AND 17))",
-        "len(list_filter(ages, lambda a: a BETWEEN age_lo - 2 AND age_hi + 2 "
-        "OR (a BETWEEN 18 AND 19 AND age_hi BETWEEN 14 AND 17))) > 0",
-    )
-    + ")"
-)
-
 
 # AGE_OK on the scalars, before any pair is built: exact for one or two stated ages, and for
 # more a necessary condition (AGE_OK itself is then applied on the list path).
@@ -56,6 +44,15 @@ def _age_allows(a: str, lo: str = AGE_LO, hi: str = AGE_HI) -> str:
     )
 
 
+AGE_OK = (  # the region block's age rule
+    "(bl_key IS NULL OR "
+    + _one_or_many(
+        "ages",
+        _age_allows("ages[1]", "age_lo", "age_hi"),
+        f"len(list_filter(ages, lambda a: {_age_allows('a', 'age_lo', 'age_hi')})) > 0",
+    )
+    + ")"
+)
 # exact for up to two stated ages (the smallest and the largest are all of them)
 AGE_PRE = (
     f"(bl_key IS NULL OR CASE WHEN n_ages <= 2 "

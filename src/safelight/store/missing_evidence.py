@@ -3,21 +3,24 @@
 Reached as ``store.missing.evidence``. ``write`` stores ``safelight.missing.adstore`` rows;
 ``stale_ad_ids`` says which extracted ads lack a current row. ``photo_pairs`` finds, once per
 run, every pair whose photos are within pHash distance 10 (exactly, through 16-bit bands with
-their 0-2 bit variants). ``first_pass`` blocks and scores, for a few posters at a time, the pairs
-not yet compared (incremental batches, as ``MissingTables``) that have a name level
+their 0-2 bit variants). ``first_pass`` blocks and scores, for a few posters at a time, the
+pairs not yet compared (incremental batches, as ``MissingTables``) that have a name level
 (``name_levels``: case_id, value, rank 0 exact / 1 variant / 2 nickname, computed by the
-caller), a photo pair, or a census division with a stated age the poster's age allows; never an
-ad before the disappearance. Each pair's comparison levels are computed in SQL and their weights
-summed (``missing_sql.scored``, weights given by the model); per case only the best
-``top`` pairs (score, then ad id) come back, with every possible "anchor" pair (photo within
-distance 10, or an exact/variant name with a score near or above 0). ``score_pairs`` scores
-given pairs the same way (ads tied to an anchor). Nothing is logged.
+caller), a photo pair, a census division with a stated age the poster's age allows (a shifted
+age only near the poster's origin), or height and weight both close to the poster's anywhere
+(``store/missing_blocks.py``); never an ad before the disappearance. Each pair's comparison
+levels are computed in SQL and their weights summed (``missing_scalar.scored``, weights given by
+the model); per case only the best ``top`` pairs (score, then ad id) come back, with every
+possible "anchor" pair (photo within distance 10, or an exact/variant name with a score near or
+above 0). ``score_pairs`` scores given pairs the same way (ads tied to an anchor). Nothing is
+logged.
 
 Cost: the region block yields most pairs. It is joined from the scalar columns only, and a
 region pair's name level and photo distance are looked up in the poster's few name values and
 photo pairs (small hash tables); only ads with several names look theirs up among the strong
 pairs. Strong pairs (a name level or a photo) the region block does not take are fetched on
-their own: the two sets are disjoint by construction (``IN_REGION``), with no anti-join.
+their own: the two sets are disjoint by construction (``IN_REGION``), with no anti-join. The
+descriptor block's pairs are the only ones anti-joined, against the strong pairs.
 """
 
 from __future__ import annotations

@@ -99,16 +99,16 @@ def _place_d(pts: str) -> str:
 def scored(
     weights: Mapping[str, Mapping[str, float]],
     prior_weight: float,
-    age_ok: str,
+    list_rule: str,
     lists: bool = False,
 ) -> str:
     """CTEs turning ``_blocked`` (pno, ad_id, rank, photo_d, ``AD_SCALARS``, ``carried(lists)``)
     into ``scored`` (case_id, ad_id, rank, photo_d, score). An ad that is not ``multi`` is
     scored from its scalar columns (``score_one``), the others from their lists
-    (``score_expression``), a list of one value read from its scalar column. ``age_ok``: the
-    region rule on the list path (``REGION_OK``), for a ``multi`` ad's pair that is neither a
-    name nor a photo pair (the join's rule is exact only on the scalars). ``lists``: every
-    pair on the list path, from the lists only (for tests)."""
+    (``score_expression``), a list of one value read from its scalar column. ``list_rule``:
+    the blocking rules on the list path (``REGION_OK OR DESC_OK``), for a ``multi`` ad's pair
+    that is neither a name nor a photo pair (the joins' rules are exact only on the scalars).
+    ``lists``: every pair on the list path, from the lists only (for tests)."""
 
     def one(n: str) -> str:  # a single value, read from its scalar column (lists: never)
         return "false" if lists else f"n_{n} = 1"
@@ -142,7 +142,7 @@ scored AS (
            CASE WHEN listed THEN {score_expression(weights, prior_weight)}
                 ELSE {score_one(weights, prior_weight)} END AS score
     FROM _cand
-    WHERE NOT listed OR rank < 9 OR photo_d <= 10 OR {age_ok}
+    WHERE NOT listed OR rank < 9 OR photo_d <= 10 OR {list_rule}
 )"""  # fmt: skip
 
 
