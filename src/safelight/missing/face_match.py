@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from safelight.missing import faces
 from safelight.missing.features import Comparison, compare_faces
+from safelight.missing.records import is_local_photo
 
 if TYPE_CHECKING:
     from safelight.missing.records import MissingPerson
@@ -35,7 +36,6 @@ __all__ = [
     "FaceHook",
     "face_comparisons",
     "face_table",
-    "is_local_photo",
     "poster_face_rows",
     "store_poster_faces",
 ]
@@ -56,11 +56,6 @@ FACES_MISSING = (
     "faces need the optional packages dlib-bin and face_recognition_models "
     "(pip install -e '.[faces]')"
 )
-
-
-def is_local_photo(ref: str) -> bool:
-    """A file on this machine (not a URL or inline data): only those are read."""
-    return "://" not in ref and not ref.startswith("data:")
 
 
 def poster_face_rows(case_id: str, photos: Sequence[str]) -> list[dict[str, object]]:

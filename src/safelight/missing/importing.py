@@ -20,10 +20,10 @@ import pyarrow as pa
 from safelight.errors import StrictRejectError, UserError
 from safelight.extract.images import phash_file
 from safelight.missing.evidence import Poster
-from safelight.missing.face_match import FACES_MISSING, is_local_photo, store_poster_faces
+from safelight.missing.face_match import FACES_MISSING, store_poster_faces
 from safelight.missing.faces import available as face_model_available
 from safelight.missing.model import poster_keys
-from safelight.missing.records import MISSING_SCHEMA, MissingPerson, iter_missing
+from safelight.missing.records import MISSING_SCHEMA, MissingPerson, is_local_photo, iter_missing
 from safelight.records import Reject
 
 if TYPE_CHECKING:

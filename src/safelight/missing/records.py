@@ -41,7 +41,14 @@ from safelight.missing.descriptors import vocabulary
 from safelight.missing.units import parse_bool, parse_date, parse_height, parse_weight
 from safelight.records import Reject
 
-__all__ = ["COLUMNS", "MISSING_SCHEMA", "MissingPerson", "iter_missing", "person_from_dict"]
+__all__ = [
+    "COLUMNS",
+    "MISSING_SCHEMA",
+    "MissingPerson",
+    "is_local_photo",
+    "iter_missing",
+    "person_from_dict",
+]
 
 COLUMNS: tuple[str, ...] = (
     "case_id", "name", "aliases", "sex", "dob", "age_at_missing", "date_missing",
@@ -225,8 +232,13 @@ def _age(value: Any) -> int | None:
     return age
 
 
+def is_local_photo(ref: str) -> bool:
+    """A file on this machine (not a URL or inline data): only those are read."""
+    return "://" not in ref and not ref.startswith("data:")
+
+
 def _photo(ref: str, base: Path | None) -> str:
-    if "://" in ref or ref.startswith("data:") or base is None or Path(ref).is_absolute():
+    if not is_local_photo(ref) or base is None or Path(ref).is_absolute():
         return ref
     return str((base / ref).resolve())
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from safelight.missing.records import is_local_photo
 from safelight.report.queries import QueryStore
 
 __all__ = ["missing_context", "page_name", "render_missing_page", "write_missing_pages"]
@@ -86,7 +87,7 @@ def missing_context(store: QueryStore) -> dict[str, Any]:
 
 def _photo(ref: str | None) -> dict[str, str] | None:
     """A local picture as a data: URI (or just its name when too large or unreadable)."""
-    if not ref or "://" in ref or ref.startswith("data:"):
+    if not ref or not is_local_photo(ref):
         return None
     path = Path(ref)
     try:
