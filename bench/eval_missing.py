@@ -92,7 +92,7 @@ def evaluate(db: Path, corpus: Path) -> dict[str, object]:
     return {
         "posters": len(truths),
         "with_match": len(with_match),
-        "unblocked": unblocked(db, truths, person_of_ad),
+        "unblocked": unblocked(db, truths, person_of_ad, by_case),
         "recall_at_10": sum(hits) / len(hits) if hits else float("nan"),
         "top1_precision": sum(top1) / len(top1) if top1 else float("nan"),
         "per_discrepancy": {k: (sum(v) / len(v), len(v)) for k, v in sorted(per_change.items())},
@@ -107,14 +107,17 @@ def evaluate(db: Path, corpus: Path) -> dict[str, object]:
 
 
 def unblocked(
-    db: Path, truths: list[dict[str, object]], person_of_ad: dict[tuple[str, str], str]
+    db: Path,
+    truths: list[dict[str, object]],
+    person_of_ad: dict[tuple[str, str], str],
+    leads_of: dict[str, list[dict[str, object]]],
 ) -> dict[str, bool]:
     """Cases with a true match none of whose ads blocking keeps (lost before any scoring),
     each with whether its best true ad, scored in full, would have beaten its 10th lead
-    (a loss the evaluation can see)."""
+    (a loss the evaluation can see). ``leads_of``: the run's top 10 leads by case."""
     from safelight.missing.adstore import evidence_from_row
     from safelight.missing.model import blocked
-    from safelight.missing.run import _load_posters, _model
+    from safelight.missing.run import EXPECTED_ADS, _load_posters, _model
     from safelight.store import Store
 
     with Store(db) as store:
@@ -122,10 +125,7 @@ def unblocked(
         ads = store.query(
             "SELECT e.*, a.source, a.post_id FROM missing_ad_evidence e JOIN ads a USING (ad_id)"
         ).to_pylist()
-        top10: dict[str, list[float]] = defaultdict(list)
-        for r in store.missing.leads(None, 10).to_pylist():
-            top10[r["case_id"]].append(r["match_weight"])
-        model = _model(store, list(posters.values()), 3.0)  # the run's own u sample and prior
+        model = _model(store, list(posters.values()), EXPECTED_ADS)  # the run's u and prior
     of_person: dict[str, list[Any]] = defaultdict(list)
     for row in ads:
         person = person_of_ad.get((row["source"], row["post_id"]))
@@ -137,7 +137,7 @@ def unblocked(
         if t["person_id"] is None or poster is None or any(blocked(poster, a) for a in mine):
             continue
         best = max((model.score(poster, a).match_weight for a in mine), default=-math.inf)
-        weights = top10[str(t["case_id"])]
+        weights = [float(r["match_weight"]) for r in leads_of.get(str(t["case_id"]), [])]  # type: ignore[arg-type]
         lost[str(t["case_id"])] = best > (min(weights) if len(weights) >= 10 else -math.inf)
     return lost
 

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DECISIONS",
+    "EXPECTED_ADS",
     "ImportSummary",
     "MatchSummary",
     "ad_evidence",
@@ -110,6 +111,10 @@ def _load_posters(store: Store) -> list[Poster]:
     return out
 
 
+# Ads a person found in the corpus is expected to appear in (the prior is this over the ads).
+EXPECTED_ADS = 3.0
+
+
 def _model(store: Store, posters: list[Poster], expected_ads: float) -> MatchModel:
     n_ads = max(1, store.missing.ads_seen())
     sample = store.missing.evidence.sample(U_SAMPLE_ADS).to_pylist()
@@ -130,7 +135,7 @@ def run_match(
     store: Store,
     *,
     all: bool = False,
-    expected_ads: float = 3.0,
+    expected_ads: float = EXPECTED_ADS,
     progress: ProgressFn | None = None,
     leads_per_case: int = LEADS_PER_CASE,
     extra: ExtraComparisons | None = None,
