@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from safelight.store.missing_sql import (
     _HEIGHT,
+    _MEASURE_CUTS,
     AGE_HI,
     AGE_LO,
     SHIFT_OK,
@@ -111,13 +112,16 @@ def _within(values: str, one: str, gap: str, cut: int) -> str:
     )
 
 
+# The "close" cuts of the scoring (``missing_sql._MEASURE_CUTS``): cm of height, lb of weight.
+_CLOSE_CM, _CLOSE_LB = (int(_MEASURE_CUTS[f][0][1]) for f in ("height", "weight"))
 DESC_JOIN = (
     "(p_height IS NOT NULL AND p_weight IS NOT NULL AND "
-    f"{_within('heights', 'height1', _HEIGHT.replace('{h}', '{v}'), 4)} AND "
-    f"{_within('weights', 'weight1', 'abs({v} - p_weight)', 10)} AND {_ANY_AGE})"
+    f"{_within('heights', 'height1', _HEIGHT.replace('{h}', '{v}'), _CLOSE_CM)} AND "
+    f"{_within('weights', 'weight1', 'abs({v} - p_weight)', _CLOSE_LB)} AND {_ANY_AGE})"
 )
 DESC_OK = (  # on the list path of ``scored`` (height_d, weight_d, age_lo, age_hi there)
-    "coalesce(posted IS NOT NULL AND height_d <= 4 AND weight_d <= 10 AND (bl_key IS NULL "
+    f"coalesce(posted IS NOT NULL AND height_d <= {_CLOSE_CM} AND weight_d <= {_CLOSE_LB} "
+    "AND (bl_key IS NULL "
     "OR len(ages) = 0 OR len(list_filter(ages, lambda a: "
     f"{_not_inconsistent('a', 'age_lo', 'age_hi')})) > 0), false)"
 )
@@ -127,21 +131,23 @@ DESC_KEYS = (
     f"ELSE list_distinct(list_transform(weights, lambda w: {_WB.format(w='w')})) END)"
 )
 POSTER_DESC_KEYS = (
-    f"unnest(range({_WB.format(w='p_weight - 10')}, {_WB.format(w='p_weight + 10')} + 1))"
+    f"unnest(range({_WB.format(w=f'p_weight - {_CLOSE_LB}')}, "
+    f"{_WB.format(w=f'p_weight + {_CLOSE_LB}')} + 1))"
 )
 # and 5 cm height buckets for an ad stating one height (a child may have grown up to 15 cm);
 # an ad stating several heights takes key -1, which every poster also has
 _HB = "CAST(floor(({h}) / 5) AS BIGINT)"
 DESC_HEIGHT_KEY = f"CASE WHEN n_heights = 1 THEN {_HB.format(h='height1')} ELSE -1 END"
 POSTER_HEIGHT_KEYS = (
-    f"unnest(list_append(range({_HB.format(h='p_height - 4')}, "
-    f"{_HB.format(h='p_height + 4 + CASE WHEN young THEN 15 ELSE 0 END')} + 1), -1))"
+    f"unnest(list_append(range({_HB.format(h=f'p_height - {_CLOSE_CM}')}, "
+    f"{_HB.format(h=f'p_height + {_CLOSE_CM} + CASE WHEN young THEN 15 ELSE 0 END')} + 1), -1))"
 )
 # an ad with weights in several of a poster's buckets: its pair comes from the lowest one
 DESC_ONCE = (
     f"(e.n_weights = 1 OR e.wb = list_min(list_filter(list_transform(e.weights, "
     f"lambda w: {_WB.format(w='w')}), lambda b: b BETWEEN "
-    f"{_WB.format(w='p.p_weight - 10')} AND {_WB.format(w='p.p_weight + 10')})))"
+    f"{_WB.format(w=f'p.p_weight - {_CLOSE_LB}')} AND "
+    f"{_WB.format(w=f'p.p_weight + {_CLOSE_LB}')})))"
 )
 
 # The region block of ads stating one age is joined on (division, age, date) keys: ``allowed``
